@@ -1,0 +1,53 @@
+"""The build pipeline: settings, content, site model, rendered files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .assets import asset_versions, collect_assets
+from .config import Config
+from .content import load_catalog
+from .errors import ContentErrors, Problem
+from .exports import products_json, robots_txt, sitemap_xml
+from .images import product_pictures
+from .refdata import load_refdata
+from .render import load_translations, make_environment, page_jobs, render_pages
+from .site import Site, build_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The rendered site in memory, and the warnings found on the way."""
+
+    site: Site
+    files: dict[str, bytes]
+    warnings: tuple[Problem, ...]
+
+
+def load_site(config: Config) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
+    """Read and validate everything (no output written); raise ContentErrors with every problem."""
+    ref = load_refdata(config.data_dir)
+    catalog, problems = load_catalog(config.content_dir, ref)
+    if catalog is None:
+        raise ContentErrors(problems)
+    pictures, image_files, image_problems = product_pictures(catalog.products)
+    if image_problems:
+        raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
+    return build_site(config, catalog, ref, pictures), image_files, catalog.warnings
+
+
+def render_site(config: Config) -> BuildResult:
+    """Build every output file in memory: pages, data files, assets and images."""
+    site, image_files, warnings = load_site(config)
+    assets = collect_assets(config.assets_dir)
+    env = make_environment(config, asset_versions(assets))
+    t = load_translations(config.data_dir, "vi")
+    jobs = page_jobs(site)
+    files = render_pages(site, env, t, jobs)
+    files.update(image_files)
+    files.update({f"assets/{name}": data for name, data in assets.items()})
+    files["products.json"] = products_json(site)
+    files["sitemap.xml"] = sitemap_xml(site, [j.url_path for j in jobs if j.path != "404.html"])
+    files["robots.txt"] = robots_txt(site)
+    files[".nojekyll"] = b""
+    return BuildResult(site, dict(sorted(files.items())), warnings)

@@ -1,0 +1,106 @@
+"""Command line: `build`, and the commands other modules add. Exit 0 ok, 1 content errors, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+
+from .config import Config, load_config
+from .errors import ContentErrors, SiteError, UsageError
+from .output import write_output
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày phải có dạng YYYY-MM-DD, ví dụ 2026-01-31 (đang ghi \"{text}\")") from None
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="tệp cài đặt (mặc định: site.toml)")
+    parser.add_argument("--content", type=Path, help="thư mục nội dung (mặc định: content/)")
+    parser.add_argument("--output", type=Path, help="thư mục kết quả (mặc định: output/)")
+    parser.add_argument("--base-url", help="địa chỉ gốc khi xuất bản, ví dụ https://ten.github.io/kho/")
+    parser.add_argument("--today", type=_date, help="ngày dùng để tính hạn chứng nhận (mặc định: hôm nay)")
+    parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi của chương trình")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="build.py", description="Tạo trang danh mục sản phẩm OCOP từ các tệp Markdown.")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    build = commands.add_parser("build", help="tạo trang web vào thư mục output/ (mặc định)")
+    _add_site_options(build)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Settings from the config file, then the command-line overrides."""
+    config = load_config(args.config)
+    return config.with_overrides(
+        content_dir=args.content.resolve() if args.content else None,
+        output_dir=args.output.resolve() if args.output else None,
+        base_url=args.base_url,
+        today=args.today,
+    )
+
+
+def report(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .builder import render_site
+
+    config = config_from_args(args)
+    result = render_site(config)
+    write_output(result.files, config.output_dir)
+    report(result.warnings)
+    pages = sum(1 for name in result.files if name.endswith(".html"))
+    print(f"Đã tạo {pages} trang ({len(result.site.products)} sản phẩm) vào {config.output_dir}"
+          + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+    return 0
+
+
+COMMANDS = {"build": run_build}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input gives a message and an exit code, never a traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    debug = "--debug" in argv
+    try:
+        args = make_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"Lỗi cách dùng: {exc}\nXem: python build.py --help", file=sys.stderr)
+        return 2
+    except ContentErrors as exc:
+        report(exc.problems)
+        errors = sum(1 for p in exc.problems if p.is_error)
+        print(f"Không tạo trang: {errors} lỗi cần sửa. Thư mục kết quả cũ được giữ nguyên.", file=sys.stderr)
+        return 1
+    except SiteError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        print("Không tạo trang. Thư mục kết quả cũ được giữ nguyên.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        if debug:
+            raise
+        print("Lỗi bất ngờ của chương trình (không phải do nội dung). Chạy lại với --debug để xem chi tiết "
+              "và báo cho người phụ trách kỹ thuật:", file=sys.stderr)
+        print(traceback.format_exc().splitlines()[-1], file=sys.stderr)
+        return 1

@@ -1,0 +1,182 @@
+"""Find the content files, read them through the schema, and build validated records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+from .markup import plain_text, render_markdown
+from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
+from .refdata import RefData
+from .schema import PAGE, PRODUCER, PRODUCT, Reader
+from .source import Source, read_source
+from .text import slugify
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the content folder holds, validated."""
+
+    products: tuple[Product, ...]
+    producers: tuple[Producer, ...]
+    pages: tuple[Page, ...]
+    warnings: tuple[Problem, ...]
+
+
+def find_entries(folder: Path) -> list[tuple[str, Path]]:
+    """(slug source name, path) for `x.md` files and `x/index.md` bundles, sorted."""
+    if not folder.is_dir():
+        return []
+    entries = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() == ".md" and not path.name.startswith("."):
+            entries.append((path.stem, path))
+        elif path.is_dir() and (path / "index.md").is_file():
+            entries.append((path.name, path / "index.md"))
+    return entries
+
+
+def _slug_for(name: str, source: Source, problems: list[Problem]) -> str | None:
+    slug = slugify(name)
+    if not slug:
+        problems.append(Problem(source.rel, 0, "", "tên tệp không tạo được địa chỉ trang; hãy đặt tên tệp bằng chữ và số, ví dụ mat-ong.md"))
+        return None
+    return slug
+
+
+def _read_all(folder: Path, content_dir: Path, problems: list[Problem]) -> list[tuple[str, Source]]:
+    """Read every file of one section; report two files that make the same slug."""
+    result = []
+    seen: dict[str, str] = {}
+    for name, path in find_entries(folder):
+        source, found = read_source(path, content_dir)
+        problems.extend(found)
+        if source is None:
+            continue
+        slug = _slug_for(name, source, problems)
+        if slug is None:
+            continue
+        if slug in seen:
+            problems.append(Problem(source.rel, 0, "", f"trùng địa chỉ trang \"{slug}\" với tệp {seen[slug]}; hãy đổi tên một trong hai tệp"))
+            continue
+        seen[slug] = source.rel
+        result.append((slug, source))
+    return result
+
+
+def _body(text: str) -> str:
+    return render_markdown(text) if text.strip() else ""
+
+
+def _producer(slug: str, source: Source, ref: RefData, content_dir: Path, problems: list[Problem]) -> Producer | None:
+    reader = Reader(source.rel, source.path, content_dir, _resolvers(ref))
+    v = reader.read(PRODUCER, source.meta)
+    problems.extend(reader.problems)
+    if any(p.is_error for p in reader.problems):
+        return None
+    return Producer(
+        slug=slug, source=source.rel, name=v["name"], name_en=v["name_en"] or "", kind=v["kind"], place=v["commune"],
+        address=v["address"] or "", phone=v["phone"] or "", email=v["email"] or "", website=v["website"] or "",
+        representative=v["representative"] or "", body_html=_body(source.body), sample_note=v["sample_note"] or "",
+    )
+
+
+def _resolvers(ref: RefData) -> dict:
+    return {"category": ref.resolve_category, "commune": ref.resolve_commune}
+
+
+def _product(slug: str, source: Source, ref: RefData, producers: dict[str, Producer], content_dir: Path,
+             problems: list[Problem]) -> Product | None:
+    reader = Reader(source.rel, source.path, content_dir, _resolvers(ref))
+    v = reader.read(PRODUCT, source.meta)
+    lines = source.key_lines
+    producer = producers.get(v["producer"]) if v["producer"] else None
+    if v["producer"] and producer is None:
+        hint = ""
+        from .schema import suggest
+        hint = suggest(v["producer"], sorted(producers))
+        reader.error(lines.get("producer", 0), "producer", f"không có chủ thể \"{v['producer']}\": cần tệp "
+                     f"content/producers/{v['producer']}.md{hint}")
+    certificate = None
+    cert = v["certificate"]
+    if v["stars"] is not None and cert is None and "certificate" not in lines:
+        reader.error(lines.get("stars", 0), "certificate", f"sản phẩm {v['stars']} sao phải có giấy chứng nhận "
+                     "(certificate: number, date, issuer)")
+    if cert and cert["number"] and cert["date"] and cert["issuer"]:
+        valid_until = cert["valid_until"] or Certificate.default_valid_until(cert["date"])
+        if cert["valid_until"] and cert["valid_until"] < cert["date"]:
+            reader.error(cert["__line__"], "certificate.valid_until", "ngày hết hiệu lực đứng trước ngày cấp; kiểm tra lại hai ngày")
+        certificate = Certificate(cert["number"], cert["date"], cert["issuer"], valid_until)
+    trace = None
+    t = v["traceability"]
+    if t and t["code"]:
+        journey = tuple(JourneyStep(s["date"], s["stage"], s["place"] or "", s["note"] or "")
+                        for s in (t["journey"] or []) if s["date"] and s["stage"])
+        trace = Traceability(t["code"], t["origin"] or "", t["standards"] or (), t["portal"] or "", journey)
+    alt = v["alt"] or ""
+    images = tuple(Image(path, name, alt if i == 0 and alt else v["title"] or "") for i, (path, name, _) in enumerate(v["images"] or []))
+    buy = tuple(Link(b["label"], b["url"]) for b in (v["buy"] or []) if b["label"] and b["url"])
+    problems.extend(reader.problems)
+    if any(p.is_error for p in reader.problems) or producer is None:
+        return None
+    body_html = _body(source.body)
+    return Product(
+        slug=slug, source=source.rel, title=v["title"], title_en=v["title_en"] or "", stars=v["stars"],
+        group=v["category"], place=v["commune"], producer=producer, certificate=certificate, traceability=trace,
+        price=v["price"], unit=v["unit"] or "", images=images, buy=buy, tags=v["tags"] or (),
+        featured=bool(v["featured"]), draft=bool(v["draft"]), body_html=body_html,
+        body_en_html=_body(v["body_en"] or ""), body_text=plain_text(body_html), sample_note=v["sample_note"] or "",
+        sources=v["sources"] or (),
+    )
+
+
+def _page(slug: str, source: Source, content_dir: Path, ref: RefData, problems: list[Problem]) -> Page | None:
+    reader = Reader(source.rel, source.path, content_dir, _resolvers(ref))
+    v = reader.read(PAGE, source.meta)
+    problems.extend(reader.problems)
+    if any(p.is_error for p in reader.problems):
+        return None
+    return Page(slug, source.rel, v["title"], v["title_en"] or "", v["description"] or "",
+                v["order"] if v["order"] is not None else 100, _body(source.body), _body(v["body_en"] or ""))
+
+
+def check_unique_codes(products: list[Product], problems: list[Problem]) -> None:
+    """Two products may not share a traceability code (nor its URL)."""
+    seen: dict[str, Product] = {}
+    for product in products:
+        if product.traceability is None:
+            continue
+        key = product.traceability.slug
+        if key in seen:
+            problems.append(Problem(product.source, 0, "traceability.code", f"mã truy xuất \"{product.traceability.code}\" "
+                                    f"đã dùng cho {seen[key].source}; mỗi sản phẩm cần một mã riêng"))
+        else:
+            seen[key] = product
+
+
+def load_catalog(content_dir: Path, ref: RefData) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate all content; the catalog is None when any error was found."""
+    problems: list[Problem] = []
+    producers: dict[str, Producer] = {}
+    for slug, source in _read_all(content_dir / "producers", content_dir, problems):
+        producer = _producer(slug, source, ref, content_dir, problems)
+        if producer:
+            producers[slug] = producer
+    products = []
+    for slug, source in _read_all(content_dir / "products", content_dir, problems):
+        product = _product(slug, source, ref, producers, content_dir, problems)
+        if product:
+            products.append(product)
+    check_unique_codes(products, problems)
+    pages = []
+    for slug, source in _read_all(content_dir / "pages", content_dir, problems):
+        page = _page(slug, source, content_dir, ref, problems)
+        if page:
+            pages.append(page)
+    if not (content_dir / "products").is_dir():
+        problems.append(Problem(str(content_dir), 0, "", "không có thư mục products/ trong thư mục nội dung"))
+    if any(p.is_error for p in problems):
+        return None, problems
+    warnings = tuple(sorted(p for p in problems if not p.is_error))
+    return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings), problems

@@ -1,0 +1,217 @@
+"""The catalog's records: products, producers, pages and the reference data they use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import add_months, commune_key, fold
+
+VALIDITY_MONTHS = 36
+EXPIRING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Group:
+    """One of the OCOP product groups (Decision 148/QĐ-TTg)."""
+
+    slug: str
+    name: str
+    name_en: str
+
+    @property
+    def path(self) -> str:
+        return f"nhom/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A commune formed on 1 July 2025, with the former names it absorbed."""
+
+    name: str
+    slug: str
+    code: str
+    former: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return f"xa/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A commune as written in a file, resolved to the current commune."""
+
+    commune: Commune
+    written: str
+
+    @property
+    def former_name(self) -> str | None:
+        """The former commune name when the file used one, else None."""
+        if commune_key(self.written) == commune_key(self.commune.name):
+            return None
+        return self.written
+
+    @property
+    def label(self) -> str:
+        """ "Tân Thành (xã Hòa Lạc cũ)" for a former name, else the commune's name."""
+        former = self.former_name
+        if former is None:
+            return self.commune.name
+        if fold(former).startswith(("thi tran", "xa ")):
+            return f"{self.commune.name} ({former} cũ)"
+        return f"{self.commune.name} (xã {former} cũ)"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The OCOP certificate: decision number, date, issuer and end of validity."""
+
+    number: str
+    date: dt.date
+    issuer: str
+    valid_until: dt.date
+
+    @staticmethod
+    def default_valid_until(date: dt.date) -> dt.date:
+        return add_months(date, VALIDITY_MONTHS)
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.valid_until - today).days
+
+    def status(self, today: dt.date) -> str:
+        """ "valid", "expiring" (90 days or fewer left) or "expired" on `today`."""
+        left = self.days_left(today)
+        if left < 0:
+            return "expired"
+        if left <= EXPIRING_DAYS:
+            return "expiring"
+        return "valid"
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step of the supply chain."""
+
+    date: dt.date
+    stage: str
+    place: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Traceability:
+    """Where the product comes from and how it got here."""
+
+    code: str
+    origin: str
+    standards: tuple[str, ...]
+    portal: str
+    journey: tuple[JourneyStep, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.code.lower()
+
+    @property
+    def path(self) -> str:
+        return f"truy-xuat/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled outside link (an online shop)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A photo of a product, as a file beside its Markdown."""
+
+    source: Path
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Producer:
+    """The OCOP owner (chủ thể): a cooperative, firm or household."""
+
+    slug: str
+    source: str
+    name: str
+    name_en: str
+    kind: str
+    place: Place | None
+    address: str
+    phone: str
+    email: str
+    website: str
+    representative: str
+    body_html: str
+    sample_note: str
+
+    @property
+    def path(self) -> str:
+        return f"chu-the/{self.slug}/"
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.email or self.website or self.address)
+
+
+@dataclass(frozen=True)
+class Product:
+    """One OCOP product, validated and ready to render."""
+
+    slug: str
+    source: str
+    title: str
+    title_en: str
+    stars: int | None
+    group: Group
+    place: Place
+    producer: Producer
+    certificate: Certificate | None
+    traceability: Traceability | None
+    price: int | None
+    unit: str
+    images: tuple[Image, ...]
+    buy: tuple[Link, ...]
+    tags: tuple[str, ...]
+    featured: bool
+    draft: bool
+    body_html: str
+    body_en_html: str
+    body_text: str
+    sample_note: str
+    sources: tuple[str, ...] = field(default=())
+
+    @property
+    def path(self) -> str:
+        return f"san-pham/{self.slug}/"
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.stars is not None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free page: the programme, the showroom, news."""
+
+    slug: str
+    source: str
+    title: str
+    title_en: str
+    description: str
+    order: int
+    body_html: str
+    body_en_html: str
+
+    @property
+    def path(self) -> str:
+        return f"trang/{self.slug}/"

@@ -1,0 +1,80 @@
+"""Write the built files: atomically for a full build, only changed bytes for a rebuild."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def write_output(files: dict[str, bytes], output_dir: Path) -> None:
+    """Write every file into a fresh folder beside output/, then swap it in.
+
+    On any failure the temporary folder is removed and output/ keeps the last good site.
+    """
+    output_dir = output_dir.resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
+    try:
+        made: set[Path] = set()
+        for rel in sorted(files):
+            target = staging / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(files[rel])
+        _swap(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    """Put `staging` in the place of `output_dir`; the old folder is removed afterwards."""
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
+    os.rmdir(old)
+    os.rename(output_dir, old)
+    try:
+        os.rename(staging, output_dir)
+    except BaseException:
+        os.rename(old, output_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_dir: Path) -> list[str]:
+    """Write only files whose bytes changed and delete files no longer built; return changed paths.
+
+    Each file is replaced atomically (write beside, then rename), so a browser never reads half a file.
+    """
+    changed = []
+    for rel in sorted(files):
+        data = files[rel]
+        if previous.get(rel) == data:
+            continue
+        target = output_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, target)
+        changed.append(rel)
+    for rel in sorted(set(previous) - set(files)):
+        target = output_dir / rel
+        target.unlink(missing_ok=True)
+        changed.append(rel)
+        parent = target.parent
+        while parent != output_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return changed
+
+
+def read_tree(output_dir: Path) -> dict[str, bytes]:
+    """{relative path: bytes} of every file under a folder (for comparisons and rebuilds)."""
+    if not output_dir.is_dir():
+        return {}
+    return {p.relative_to(output_dir).as_posix(): p.read_bytes() for p in sorted(output_dir.rglob("*")) if p.is_file()}

@@ -1,0 +1,90 @@
+"""Vietnamese text helpers: folding, slugs, alphabetical order, prices and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# Vietnamese alphabet order, with the foreign letters f, j, w, z at their Latin places.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(ALPHABET)}
+# Combining marks that make a separate letter (ă, â, ê, ô, ơ, ư).
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+# Tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase, drop diacritics and turn đ into d: "Đồng Tân" -> "dong tan"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slugify(text: str) -> str:
+    """URL slug without diacritics: "Hữu Lũng" -> "huu-lung"."""
+    return _NON_SLUG.sub("-", fold(text)).strip("-")
+
+
+def sort_key(text: str) -> tuple:
+    """Key for Vietnamese alphabetical order: letters first (đ after d), then tones."""
+    letters: list[tuple[int, int | str]] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", text.lower()):
+        if unicodedata.combining(ch):
+            if ch in _LETTER_MARKS and letters:
+                kind, value = letters[-1]
+                if kind == 2:
+                    composed = unicodedata.normalize("NFC", ALPHABET[value] + ch)  # type: ignore[index]
+                    letters[-1] = (2, _LETTER_RANK.get(composed, value))  # type: ignore[arg-type]
+            elif ch in _TONE_RANK and tones:
+                tones[-1] = _TONE_RANK[ch]
+            continue
+        if ch in _LETTER_RANK:
+            letters.append((2, _LETTER_RANK[ch]))
+        elif ch.isdigit():
+            letters.append((1, ch))
+        elif ch.isspace() or not ch.isalnum():
+            letters.append((0, " "))
+        else:
+            letters.append((3, ch))
+        tones.append(0)
+    return (letters, tones, text)
+
+
+def format_price(amount: int) -> str:
+    """Price in đồng with dots between thousands: 250000 -> "250.000 ₫"."""
+    return f"{amount:,}".replace(",", ".") + "\u00a0₫"
+
+
+def format_number(value: int) -> str:
+    """Whole number with Vietnamese thousands dots: 12536 -> "12.536"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def format_date(value: dt.date) -> str:
+    """Date as dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
+def add_months(value: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's last day (31/01 + 1 -> 28/02)."""
+    month_index = value.month - 1 + months
+    year, month = value.year + month_index // 12, month_index % 12 + 1
+    for day in (value.day, 30, 29, 28):
+        try:
+            return value.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def commune_key(name: str) -> str:
+    """A commune name folded, without "xã"/"thị trấn": "xã Hòa Lạc" -> "hoa lac"."""
+    key = " ".join(fold(name).split())
+    for prefix in ("thi tran ", "xa "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return key
