@@ -148,7 +148,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND)
         return None
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None, plain: bool = False) -> None:
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None, plain: bool = False
+    ) -> None:
         """Answer 404s with the site's 404.html (status 404) when it exists."""
         page404 = Path(self.directory) / "404.html"
         if code != HTTPStatus.NOT_FOUND or plain or not page404.is_file():

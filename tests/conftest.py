@@ -12,6 +12,8 @@ import pytest
 
 from ocop.cli import main
 
+from browser_support import browser, context, page, serve  # noqa: F401  (fixtures shared by all test modules)
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-28"
 
