@@ -39,6 +39,10 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     build = commands.add_parser("build", help="tạo trang web vào thư mục output/ (mặc định)")
     _add_site_options(build)
+    check = commands.add_parser("check", help="kiểm tra nội dung mà không tạo trang; --links: kiểm tra liên kết trong output/")
+    _add_site_options(check)
+    check.add_argument("--links", action="store_true",
+                       help="sau khi tạo trang: báo liên kết hỏng, #mục không có và tệp thiếu trong output/ (mã thoát 1 nếu có)")
     return parser
 
 
@@ -71,7 +75,37 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build}
+def run_check(args: argparse.Namespace) -> int:
+    """Validate the content without writing output; with --links, check the links of the built output instead."""
+    config = config_from_args(args)
+    if args.links:
+        return run_link_check(config, base_url_given=bool(args.base_url))
+    from .builder import load_site
+
+    site, _, warnings = load_site(config)
+    report(warnings)
+    print(f"Nội dung hợp lệ: {len(site.products)} sản phẩm" + (f", {len(warnings)} cảnh báo" if warnings else ""))
+    return 0
+
+
+def run_link_check(config: Config, base_url_given: bool) -> int:
+    """Report broken links in the output folder; the base URL is the one it was built for unless given."""
+    from .links import built_base_url, check_links
+
+    if not (config.output_dir / "index.html").is_file():
+        raise SiteError(f"chưa có trang nào trong {config.output_dir}: hãy chạy `python build.py build` trước")
+    base_url = config.base_url if base_url_given else built_base_url(config.output_dir) or config.base_url
+    problems = check_links(config.output_dir, base_url)
+    report(problems)
+    if problems:
+        print(f"{len(problems)} liên kết hỏng hoặc tệp thiếu trong {config.output_dir} (địa chỉ gốc {base_url})",
+              file=sys.stderr)
+        return 1
+    print(f"Không có liên kết hỏng trong {config.output_dir} (địa chỉ gốc {base_url})")
+    return 0
+
+
+COMMANDS = {"build": run_build, "check": run_check}
 
 
 def main(argv: list[str] | None = None) -> int:
