@@ -57,9 +57,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
     )
 
 
-def report(problems, stream=sys.stderr) -> None:
+def report(problems, stream=None) -> None:
+    """Print problems, one a line (to stderr unless another stream is given)."""
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -123,16 +124,25 @@ def _section(cls: type, raw: object, path: Path, name: str) -> object:
     return cls(**values)
 
 
+def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    """ "dòng 3, cột 9" from tomllib's "(at line 3, column 9)"."""
+    match = re.search(r"line (\d+), column (\d+)", str(exc))
+    return f"dòng {match.group(1)}, cột {match.group(2)}" if match else "không rõ dòng"
+
+
 def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
-    """Read the settings file (default `site.toml` at the project root); a missing file means defaults."""
-    path = path or root / "site.toml"
+    """Read the settings file (default `site.toml` at the project root, where a missing file means defaults)."""
     config = Config(root=root, content_dir=root / "content", output_dir=root / "output", cache_dir=root / ".cache")
+    if path is not None and not path.is_file():
+        raise ConfigError(f"{path}: không tìm thấy tệp cài đặt")
+    path = path or root / "site.toml"
     if not path.exists():
         return config
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: cú pháp TOML sai: {exc}") from None
+        raise ConfigError(f"{path}: cú pháp TOML sai ({_toml_where(exc)}); giá trị chữ đặt trong ngoặc kép, "
+                          f"ví dụ title = \"Sản phẩm OCOP\" ({exc})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: tệp phải lưu với bảng mã UTF-8") from None
     sections = {"programme": Programme, "showroom": Showroom, "kiosk": Kiosk}

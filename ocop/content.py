@@ -9,9 +9,9 @@ from .errors import Problem
 from .markup import plain_text, render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
-from .schema import PAGE, PRODUCER, PRODUCT, Reader
+from .schema import PAGE, PRODUCER, PRODUCT, Reader, suggest
 from .source import Source, read_source
-from .text import slugify
+from .text import format_date, slugify
 
 
 @dataclass(frozen=True)
@@ -93,20 +93,21 @@ def _product(slug: str, source: Source, ref: RefData, producers: dict[str, Produ
     lines = source.key_lines
     producer = producers.get(v["producer"]) if v["producer"] else None
     if v["producer"] and producer is None:
-        hint = ""
-        from .schema import suggest
         hint = suggest(v["producer"], sorted(producers))
         reader.error(lines.get("producer", 0), "producer", f"không có chủ thể \"{v['producer']}\": cần tệp "
                      f"content/producers/{v['producer']}.md{hint}")
     certificate = None
     cert = v["certificate"]
-    if v["stars"] is not None and cert is None and "certificate" not in lines:
-        reader.error(lines.get("stars", 0), "certificate", f"sản phẩm {v['stars']} sao phải có giấy chứng nhận "
-                     "(certificate: number, date, issuer)")
+    cert_reported = any(p.field == "certificate" for p in reader.problems)
+    if v["stars"] is not None and cert is None and not cert_reported:
+        reader.error(lines.get("certificate", lines.get("stars", 0)), "certificate",
+                     f"sản phẩm {v['stars']} sao phải có giấy chứng nhận (certificate: number, date, issuer)")
     if cert and cert["number"] and cert["date"] and cert["issuer"]:
         valid_until = cert["valid_until"] or Certificate.default_valid_until(cert["date"])
         if cert["valid_until"] and cert["valid_until"] < cert["date"]:
-            reader.error(cert["__line__"], "certificate.valid_until", "ngày hết hiệu lực đứng trước ngày cấp; kiểm tra lại hai ngày")
+            until_line = source.meta["certificate"]["__lines__"].get("valid_until", cert["__line__"])
+            reader.error(until_line, "certificate.valid_until", f"ngày hết hiệu lực ({format_date(cert['valid_until'])}) "
+                         f"đứng trước ngày cấp ({format_date(cert['date'])}); kiểm tra lại hai ngày")
         certificate = Certificate(cert["number"], cert["date"], cert["issuer"], valid_until)
     trace = None
     t = v["traceability"]
@@ -141,16 +142,17 @@ def _page(slug: str, source: Source, content_dir: Path, ref: RefData, problems: 
                 v["order"] if v["order"] is not None else 100, _body(source.body), _body(v["body_en"] or ""))
 
 
-def check_unique_codes(products: list[Product], problems: list[Problem]) -> None:
-    """Two products may not share a traceability code (nor its URL)."""
+def check_unique_codes(products: list[Product], problems: list[Problem], code_lines: dict[str, int]) -> None:
+    """Two products may not share a traceability code (nor its URL); the later file gets the error."""
     seen: dict[str, Product] = {}
-    for product in products:
+    for product in sorted(products, key=lambda p: p.source):
         if product.traceability is None:
             continue
         key = product.traceability.slug
         if key in seen:
-            problems.append(Problem(product.source, 0, "traceability.code", f"mã truy xuất \"{product.traceability.code}\" "
-                                    f"đã dùng cho {seen[key].source}; mỗi sản phẩm cần một mã riêng"))
+            problems.append(Problem(product.source, code_lines.get(product.source, 0), "traceability.code",
+                                    f"mã truy xuất \"{product.traceability.code}\" đã dùng cho {seen[key].source}; "
+                                    "mỗi sản phẩm cần một mã riêng"))
         else:
             seen[key] = product
 
@@ -164,11 +166,14 @@ def load_catalog(content_dir: Path, ref: RefData) -> tuple[Catalog | None, list[
         if producer:
             producers[slug] = producer
     products = []
+    code_lines: dict[str, int] = {}
     for slug, source in _read_all(content_dir / "products", content_dir, problems):
         product = _product(slug, source, ref, producers, content_dir, problems)
         if product:
             products.append(product)
-    check_unique_codes(products, problems)
+            trace = source.meta.get("traceability")
+            code_lines[source.rel] = trace["__lines__"].get("code", 0) if isinstance(trace, dict) else 0
+    check_unique_codes(products, problems, code_lines)
     pages = []
     for slug, source in _read_all(content_dir / "pages", content_dir, problems):
         page = _page(slug, source, content_dir, ref, problems)

@@ -52,9 +52,14 @@ class RefData:
     def resolve_commune(self, reader: Reader, scalar: Scalar, name: str) -> Place | None:
         """The current commune for a name (new or former), or an error suggesting the nearest."""
         text = scalar.text.strip()
-        commune = self.aliases.get(commune_key(text))
+        key = commune_key(text)
+        if key not in self.aliases and key.startswith("xa "):
+            key = key[3:]  # "xa Hoa Lac" typed without marks; a commune really named "Xa ..." matched above
+        commune = self.aliases.get(key)
         if commune:
-            return Place(commune, text)
+            # Keep the name as the data spells it, so "Hoa Lac" or "xã Hòa Lạc" shows as "Hòa Lạc".
+            spelled = next(n for n in (commune.name, *commune.former) if commune_key(n) == key)
+            return Place(commune, spelled)
         known = sorted({n for c in self.communes for n in (c.name, *c.former)})
         hint = suggest(commune_key(text), [commune_key(n) for n in known])
         if hint:

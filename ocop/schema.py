@@ -307,7 +307,7 @@ class Reader:
                 self.error(item.line, name, f"đường dẫn \"{text}\" đi ra ngoài thư mục nội dung; ảnh phải nằm trong "
                            "thư mục content (tốt nhất là cạnh tệp .md)")
             elif not target.is_file():
-                self.error(item.line, name, f"không tìm thấy tệp ảnh \"{text}\" (tìm ở {target.parent.relative_to(root.parent)})")
+                self.error(item.line, name, f"không tìm thấy tệp ảnh \"{text}\" (tìm ở {target.relative_to(root.parent).as_posix()})")
             else:
                 result.append((target, text, item.line))
         return result

@@ -7,6 +7,7 @@ text into the declared type. Each value remembers its line for error messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .errors import Problem
 
 _HANDLER = frontmatter.YAMLHandler()
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 @dataclass
@@ -55,8 +57,11 @@ def _node_value(node: yaml.Node, offset: int, rel: str, problems: list[Problem],
     result: dict = {}
     lines: dict = {}
     for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
         key_line = key_node.start_mark.line + 1 + offset
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(rel, key_line, field_name, "tên trường phải là một chữ, ví dụ title: (không phải danh sách hay nhóm)"))
+            continue
+        key = key_node.value
         name = f"{field_name}.{key}" if field_name else key
         if key in result:
             problems.append(Problem(rel, key_line, name, f"khoá bị ghi hai lần (lần đầu ở dòng {lines[key]}); chỉ giữ một"))
@@ -66,6 +71,49 @@ def _node_value(node: yaml.Node, offset: int, rel: str, problems: list[Problem],
     result["__lines__"] = lines
     result["__line__"] = line
     return result
+
+
+# PyYAML's reasons, said in plain Vietnamese (the English text is kept only when unknown).
+_YAML_REASONS = (
+    ("tab character", "có ký tự Tab; hãy thụt lề bằng dấu cách, không dùng phím Tab"),
+    ("mapping values are not allowed", "có dấu hai chấm trong giá trị; hãy đặt giá trị trong ngoặc kép, ví dụ \"12:30\""),
+    ("expected ',' or ']'", "thiếu dấu ] đóng danh sách (hoặc thiếu dấu phẩy giữa các mục)"),
+    ("expected ',' or '}'", "thiếu dấu } đóng nhóm (hoặc thiếu dấu phẩy giữa các mục)"),
+    ("undefined alias", "dấu * ở đầu giá trị có nghĩa riêng trong YAML; hãy đặt giá trị trong ngoặc kép"),
+    ("closing quote", "thiếu dấu ngoặc kép đóng"),
+    ("end of stream", "thiếu dấu ngoặc kép hoặc dấu ngoặc đóng"),
+    ("cannot start any token", "ký tự @, ` hoặc % không được đứng đầu giá trị; hãy đặt giá trị trong ngoặc kép"),
+    ("control characters", "tệp có ký tự điều khiển không in được; hãy xoá ký tự đó"),
+    ("expected <block end>", "thụt lề không đều; các trường cùng cấp phải thẳng hàng"),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường (dạng tên: giá trị)"),
+    ("expected alphabetic or numeric character", "ký tự & hoặc * ở đầu giá trị có nghĩa riêng trong YAML; hãy đặt giá trị trong ngoặc kép"),
+)
+
+
+def _syntax_problem(exc: yaml.YAMLError, fm_text: str, offset: int, rel: str) -> Problem:
+    """A YAML error as a Vietnamese message with its line and, when known, the field on that line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if context is not None and str(getattr(exc, "context", "")).startswith(("while parsing a flow", "while scanning a quoted", "while scanning a simple key")):
+        mark = context  # where the unclosed bracket, quote or key began
+    if mark is not None:
+        index = mark.line
+    elif isinstance(exc, yaml.reader.ReaderError):
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(fm_text)
+        index = fm_text[: bad.start()].count("\n") if bad else 0
+    else:
+        index = 0
+    reason = str(getattr(exc, "problem", None) or getattr(exc, "reason", None) or "")
+    lines = fm_text.split("\n")
+    if mark is not None and index < len(lines) and lines[index][mark.column:mark.column + 1] == "\t":
+        reason = "tab character"  # the C parser does not say which character it found
+    said = next((vi for en, vi in _YAML_REASONS if en in reason), None)
+    text = said or f"cú pháp sai ({reason.strip() or 'không rõ'}); hãy kiểm tra dấu ngoặc, dấu hai chấm và thụt lề"
+    field_name = ""
+    match = _KEY.match(lines[index]) if index < len(lines) else None
+    if match:
+        field_name = match.group(1)
+    return Problem(rel, index + 1 + offset, field_name, f"lỗi cú pháp YAML: {text}")
 
 
 def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Problem]]:
@@ -94,16 +142,8 @@ def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Prob
     offset = leading  # line 0 of fm_text is the rest of the opening --- line
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + offset if mark else offset + 1
-        reason = (exc.problem or "cú pháp sai").strip()
-        hint = ""
-        if "tab" in reason.lower():
-            hint = " (dùng dấu cách, không dùng phím Tab để thụt lề)"
-        elif "mapping values" in reason:
-            hint = " (giá trị có dấu hai chấm cần đặt trong ngoặc kép, ví dụ \"12:30\")"
-        return None, [Problem(rel, line, "", f"lỗi cú pháp YAML: {reason}{hint}")]
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, fm_text, offset, rel)]
     problems: list[Problem] = []
     if node is None or not isinstance(node, yaml.MappingNode):
         return None, [Problem(rel, offset + 1, "", "phần thông tin đầu trang phải là các dòng dạng khoá: giá trị (ví dụ title: Na Cai Kinh)")]

@@ -82,9 +82,10 @@ def add_months(value: dt.date, months: int) -> dt.date:
 
 
 def commune_key(name: str) -> str:
-    """A commune name folded, without "xã"/"thị trấn": "xã Hòa Lạc" -> "hoa lac"."""
-    key = " ".join(fold(name).split())
-    for prefix in ("thi tran ", "xa "):
-        if key.startswith(prefix):
-            key = key[len(prefix):]
-    return key
+    """A commune name folded, without "xã"/"thị trấn": "xã Hòa Lạc" -> "hoa lac", but "Xa Lý" -> "xa ly"."""
+    words = unicodedata.normalize("NFC", name).lower().split()
+    if words[:1] == ["xã"]:
+        words = words[1:]
+    elif words[:2] in (["thị", "trấn"], ["thi", "tran"]):
+        words = words[2:]
+    return " ".join(fold(" ".join(words)).split())
