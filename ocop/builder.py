@@ -10,6 +10,7 @@ from .content import load_catalog
 from .errors import ContentErrors, Problem
 from .exports import products_json, robots_txt, sitemap_xml
 from .images import product_pictures
+from .kiosk import kiosk_files
 from .refdata import load_refdata
 from .render import load_translations, make_environment, page_jobs, render_pages
 from .site import Site, build_site
@@ -46,6 +47,7 @@ def render_site(config: Config) -> BuildResult:
     files = render_pages(site, env, t, jobs)
     files.update(image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
+    files.update(kiosk_files(site, env, t, files))
     files["products.json"] = products_json(site)
     files["sitemap.xml"] = sitemap_xml(site, [j.url_path for j in jobs if j.path != "404.html"])
     files["robots.txt"] = robots_txt(site)

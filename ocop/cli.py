@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .errors import ContentErrors, SiteError, UsageError
 from .output import write_output
+from .kiosk_serve import add_kiosk_parser, run_kiosk
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(check)
     check.add_argument("--links", action="store_true",
                        help="sau khi tạo trang: báo liên kết hỏng, #mục không có và tệp thiếu trong output/ (mã thoát 1 nếu có)")
+    add_kiosk_parser(commands, _add_site_options)
     return parser
 
 
@@ -106,7 +108,7 @@ def run_link_check(config: Config, base_url_given: bool) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,134 @@
+"""The showroom kiosk: touch pages under kiosk/, QR codes, and a service worker that precaches them all."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import posixpath
+import re
+
+import jinja2
+from markupsafe import Markup
+
+from .qr import qr_svg
+from .render import PageJob, render_pages
+from .site import Listing, Site
+
+PREFIX = "kiosk/"
+SEARCH_TEMPLATE = "kiosk/search.html"
+SEARCH_PAGE = "kiosk/tim-kiem/index.html"
+SW_TEMPLATE = "kiosk/sw.js"
+SW_PATH = "kiosk/sw.js"
+CACHE_PREFIX = "ocop-kiosk-"
+
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
+_URL_ATTR = re.compile(r"""\b(?:src|href|data-precache)="([^"]+)\"""")
+
+
+def public_url(site: Site, path: str) -> str:
+    """The absolute public address of a site path, from the configured base URL."""
+    return site.config.origin + site.config.base_path + path.lstrip("/")
+
+
+def unlinked(body_html: str) -> Markup:
+    """Sanitised story HTML with every link turned into plain text (nothing to follow in the kiosk)."""
+    return Markup(_LINK.sub(r"<span>\1</span>", body_html))
+
+
+def _product_context(site: Site, product) -> dict:
+    """What the kiosk product page shows besides the model: public QR and QR codes for outside links."""
+    url = public_url(site, product.path)
+    outside = [(b.label, b.url) for b in product.buy]
+    if product.traceability and product.traceability.portal:
+        outside.append(("", product.traceability.portal))
+    return {
+        "product": product,
+        "public_url": url,
+        "public_qr": Markup(qr_svg(url, product.title, 6)),
+        "outside": [(label, link, Markup(qr_svg(link, label, 4))) for label, link in outside],
+        "story": unlinked(product.body_html),
+    }
+
+
+def kiosk_listings(listings: tuple[Listing, ...]) -> tuple[Listing, ...]:
+    """The listings worth a tile on a touch screen: those with products."""
+    return tuple(listing for listing in listings if listing.products)
+
+
+def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
+    """Every kiosk page: home, the three browse indexes, their listings and one page per product."""
+    browse = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
+              "commune": kiosk_listings(site.communes)}
+    has_search = SEARCH_TEMPLATE in env.list_templates()
+    shared = {"browse": browse, "has_search": has_search}
+    jobs = [PageJob(PREFIX + "index.html", "kiosk/home.html", {**shared, "attract": site.featured or site.products[:6]})]
+    jobs.append(PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
+                        {**shared, "title_key": "all_products", "title": "", "products": site.products, "kind": "all"}))
+    for kind, index_path in (("stars", "sao/"), ("group", "nhom/"), ("commune", "xa/")):
+        jobs.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html", {**shared, "kind": kind}))
+        for listing in browse[kind]:
+            jobs.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
+                                {**shared, "title_key": "", "title": listing.title, "products": listing.products,
+                                 "kind": kind, "listing": listing}))
+    for product in site.products:
+        jobs.append(PageJob(PREFIX + product.path + "index.html", "kiosk/product.html",
+                            {**shared, **_product_context(site, product)}))
+    if has_search:
+        jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, shared))
+    return jobs
+
+
+def _page_url(base_path: str, path: str) -> str:
+    """The URL a browser asks for to show an output file: folders end with "/"."""
+    return base_path + path.removesuffix("index.html")
+
+
+def _file_for(base_path: str, url: str) -> str | None:
+    """The output file a same-site URL points at ("kiosk/" -> "kiosk/index.html"), or None."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if not path.startswith(base_path):
+        return None
+    rel = path[len(base_path):]
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def precache_list(base_path: str, pages: dict[str, bytes], files: dict[str, bytes]) -> dict[str, bytes]:
+    """{URL: bytes} for the kiosk pages and every output file they reference (styles, scripts, photos)."""
+    urls: dict[str, bytes] = {}
+    for path, data in pages.items():
+        urls[_page_url(base_path, path)] = data
+        page_dir = posixpath.dirname(base_path + path) + "/"
+        for raw in _URL_ATTR.findall(data.decode("utf-8")):
+            url = html.unescape(raw)
+            if "://" in url or url.startswith(("data:", "mailto:", "tel:", "#", "//")):
+                continue
+            url = url if url.startswith("/") else posixpath.normpath(page_dir + url.split("#", 1)[0]) + ("/" if url.endswith("/") else "")
+            target = _file_for(base_path, url)
+            if target is not None and target in files:
+                urls[url.split("#", 1)[0]] = files[target]
+    return dict(sorted(urls.items()))
+
+
+def cache_version(precache: dict[str, bytes], worker_source: str) -> str:
+    """A short content hash of the precache list, every cached byte and the worker's code."""
+    digest = hashlib.sha256(worker_source.encode("utf-8"))
+    for url, data in precache.items():
+        digest.update(b"\0" + url.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
+
+
+def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: dict[str, bytes]) -> bytes:
+    """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in."""
+    source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]  # plain JS, not a Jinja template
+    precache = precache_list(site.config.base_path, pages, files)
+    settings = {"cache": CACHE_PREFIX + cache_version(precache, source), "prefix": CACHE_PREFIX,
+                "scope": site.config.base_path + PREFIX, "precache": list(precache)}
+    header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + json.dumps(settings, indent=1) + ";\n"
+    return (header + source).encode("utf-8")
+
+
+def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, str], files: dict[str, bytes]) -> dict[str, bytes]:
+    """Render the kiosk pages and its service worker; `files` is the rest of the site (assets, photos)."""
+    pages = render_pages(site, env, t, kiosk_jobs(site, env))
+    return {**pages, SW_PATH: service_worker(site, env, pages, {**files, **pages})}
