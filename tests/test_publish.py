@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 import browser_support
-from browser_support import browser, context, page, static_server, stop_static_servers  # noqa: F401  (fixtures)
+from browser_support import static_server, stop_static_servers  # the browser fixtures come from conftest.py
 from conftest import ROOT, TODAY, parse_html
 from ocop.cli import main
 from tools_support import decode_qr_png, run_actionlint
@@ -143,7 +143,7 @@ def test_404_page_served_at_a_deep_path_has_working_links(published):
     assert {u: s for u, s in statuses.items() if s >= 400} == {}
 
 
-def test_traceability_qr_code_opens_the_published_page(published, page):  # noqa: F811
+def test_traceability_qr_code_opens_the_published_page(published, page):
     sitemap = ET.fromstring(fetch(published + "sitemap.xml")[2])
     trace_url = next(loc.text for loc in sitemap.iter() if loc.tag.endswith("loc") and "/truy-xuat/" in loc.text)
     assert trace_url.startswith(published) and fetch(trace_url)[0] == 200
