@@ -8,7 +8,7 @@ from .assets import asset_versions, collect_assets
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .exports import products_json, robots_txt, sitemap_xml
+from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
 from .kiosk import kiosk_files
 from .refdata import load_refdata
@@ -49,6 +49,7 @@ def render_site(config: Config) -> BuildResult:
     files.update({f"assets/{name}": data for name, data in assets.items()})
     files.update(kiosk_files(site, env, t, files))
     files["products.json"] = products_json(site)
+    files["products.csv"] = products_csv(site)
     files["sitemap.xml"] = sitemap_xml(site, [j.url_path for j in jobs if j.path != "404.html"])
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""

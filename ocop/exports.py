@@ -1,7 +1,9 @@
-"""Machine-readable files at the output root: products.json, sitemap.xml, robots.txt."""
+"""Machine-readable files at the output root: products.json, products.csv, sitemap.xml, robots.txt."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from xml.sax.saxutils import escape
 
@@ -37,6 +39,45 @@ def products_json(site: Site) -> bytes:
     """products.json: one object per published product, in catalog order."""
     records = [product_record(p) for p in site.products]
     return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+CSV_HEADERS = {
+    "slug": "Mã trang",
+    "url": "Đường dẫn",
+    "title": "Tên sản phẩm",
+    "stars": "Hạng sao",
+    "category": "Mã nhóm",
+    "category_name": "Nhóm sản phẩm",
+    "commune": "Xã",
+    "commune_written": "Xã (như ghi trong hồ sơ)",
+    "producer": "Mã chủ thể",
+    "producer_name": "Chủ thể",
+    "traceability_code": "Mã truy xuất",
+    "certificate_number": "Số quyết định",
+    "certificate_date": "Ngày cấp",
+    "certificate_valid_until": "Hiệu lực đến",
+    "price": "Giá (đồng)",
+    "unit": "Đơn vị tính",
+}
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: None and booleans empty (never "None"/"True"), other values as text."""
+    if value is None or isinstance(value, bool):
+        return ""
+    return str(value)
+
+
+def products_csv(site: Site) -> bytes:
+    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
+    records = [product_record(p) for p in site.products]
+    keys = list(records[0]) if records else list(CSV_HEADERS)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([CSV_HEADERS.get(k, k) for k in keys])
+    for record in records:
+        writer.writerow([csv_cell(record.get(k)) for k in keys])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def sitemap_xml(site: Site, page_paths: list[str]) -> bytes:

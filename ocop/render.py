@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
+from .qr import qr_svg
 from .site import Site
 from .text import format_date, format_number, format_price
 
 LANGUAGES = ("vi",)
+LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
             raise jinja2.UndefinedError(f"không có tệp assets/{name}")
         return url(f"assets/{name}") + f"?v={assets[name]}"
 
-    env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config)
+    def qr(data: str, title: str = "") -> Markup:
+        return Markup(qr_svg(data, title))
+
+    env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr)
     env.filters.update(
         price=format_price,
         date=format_date,
@@ -91,6 +97,9 @@ def page_jobs(site: Site) -> list[PageJob]:
         jobs.append(PageJob(listing.path + "index.html", "listing.html", {"listing": listing}))
     jobs += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
     jobs.append(PageJob("thong-ke/index.html", "stats.html"))
+    jobs += [PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}) for p in site.products if p.traceability]
+    jobs.append(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}))
+    jobs.append(PageJob("in-nhan/poster/index.html", "posters.html"))
     jobs.append(PageJob("404.html", "404.html"))
     return jobs
 

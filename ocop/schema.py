@@ -134,10 +134,11 @@ class Reader:
             name = prefix + key
             raw = meta.get(key)
             line = lines.get(key, meta.get("__line__", 0))
-            if raw is None or (isinstance(raw, Scalar) and raw.is_null):
+            blank = isinstance(raw, Scalar) and (raw.is_null or (spec.required and not raw.text.strip()))
+            if raw is None or blank:
                 if spec.required:
-                    self.error(meta.get("__line__", 0) if key not in lines else line, name,
-                               f"thiếu trường bắt buộc ({spec.help})")
+                    what = "để trống trường bắt buộc" if key in lines else "thiếu trường bắt buộc"
+                    self.error(meta.get("__line__", 0) if key not in lines else line, name, f"{what} ({spec.help})")
                 values[key] = None
                 continue
             values[key] = getattr(self, "read_" + spec.kind)(raw, line, name, spec)

@@ -53,6 +53,13 @@ CASES = [
      f"{X}:2: error: commune: thiếu trường bắt buộc (xã (tên mới từ 01/7/2025 hoặc tên xã cũ), ví dụ Hữu Liên)"),
     ("missing-producer", {"products/x.md": without("producer: htx-mat-ong-huu-lien")},
      f"{X}:2: error: producer: thiếu trường bắt buộc (mã chủ thể: tên tệp trong content/producers/ (không có .md))"),
+    ("blank-title", {"products/x.md": variant(("title: Mật ong rừng Hữu Liên", 'title: "  "'))},
+     f"{X}:2: error: title: để trống trường bắt buộc (tên sản phẩm)"),
+    ("blank-producer", {"products/x.md": variant(("producer: htx-mat-ong-huu-lien", "producer: ''"))},
+     f"{X}:6: error: producer: để trống trường bắt buộc (mã chủ thể: tên tệp trong content/producers/ (không có .md))"),
+    ("blank-certificate-number", {"products/x.md": variant(('number: "1234/QĐ-UBND"', "number:"))},
+     f"{X}:8: error: certificate.number: để trống trường bắt buộc (số quyết định, đặt trong ngoặc kép, "
+     "ví dụ \"1234/QĐ-UBND\")"),
     ("stars-6", {"products/x.md": variant(("stars: 4", "stars: 6"))},
      f"{X}:3: error: stars: hạng sao OCOP phải là 3, 4 hoặc 5; đang ghi \"6\""),
     ("stars-3.5", {"products/x.md": variant(("stars: 4", "stars: 3.5"))},

@@ -1,0 +1,113 @@
+"""Printed shelf labels (in-nhan/, A4) and posters (in-nhan/poster/, A5), checked in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import pytest
+
+from conftest import parse_html
+
+from ocop.render import LABELS_PER_SHEET
+
+MM = 96 / 25.4  # CSS px per mm
+A4_CONTENT_MM = (190, 277)  # A4 less the 10 mm margins of @page a4-labels
+A5_CONTENT_MM = (128, 190)  # A5 less the 10 mm margins of @page a5-poster
+PRODUCTS = 13
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of every page of a Chromium PDF (its page objects are not compressed)."""
+    boxes = re.findall(rb"/Type /Page\b.*?/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf, flags=re.S)
+    boxes = boxes or re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    count = max(int(n) for n in re.findall(rb"/Type /Pages\b.*?/Count (\d+)", pdf, flags=re.S))
+    assert count == len(boxes), "cannot read the PDF's pages"
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+def test_label_page_has_one_label_per_product(sample_output):
+    doc = parse_html(sample_output / "in-nhan" / "index.html")
+    sheets = doc.find_all("section", class_="sheet")
+    labels = doc.find_all("article", class_="label")
+    assert len(labels) == PRODUCTS
+    assert len(sheets) == math.ceil(PRODUCTS / LABELS_PER_SHEET)
+    assert [len(s.find_all("article", class_="label")) for s in sheets] == [8, 5]
+    by_slug = {label.attrs["data-slug"]: label for label in labels}
+    mang = by_slug["mang-kho-tuan-son"].text
+    for part in ("Măng khô Tuấn Sơn", "OCOP 3 sao", "Công ty TNHH Nông lâm sản Tuấn Sơn", "150.000 ₫", "/ túi 500 g",
+                 "HL-MK-TS-2025-0630", "Sắp hết hạn"):
+        assert part in mang
+    assert "OCOP 4 sao (hết hạn)" in by_slug["na-cai-kinh"].text
+    assert all(label.find("svg", class_="qr") for label in labels)
+    howto = doc.find("section", class_="print-help").text
+    assert "Ctrl + P" in howto and "A4" in howto and "100%" in howto
+
+
+def test_labels_print_to_whole_a4_sheets_with_no_label_cut(sample_output, serve, page):
+    base = serve(sample_output, "/ocop-huu-lung/")
+    page.goto(base + "in-nhan/")
+    page.wait_for_load_state("load")
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = pdf_pages(pdf)
+    assert len(pages) == math.ceil(PRODUCTS / LABELS_PER_SHEET) == 2
+    assert all(abs(w - 595.9) < 1 and abs(h - 842.9) < 1 for w, h in pages)
+
+    # Lay the page out as it prints: one sheet per page (each breaks after itself), so a label is whole
+    # when it lies inside its sheet and the sheet fits the page's printable area.
+    page.set_viewport_size({"width": round(A4_CONTENT_MM[0] * MM), "height": round(A4_CONTENT_MM[1] * MM)})
+    page.emulate_media(media="print")
+    assert page.locator(".print-help").is_hidden() and page.locator(".site-header").is_hidden()
+    sheets = page.locator(".sheet")
+    assert sheets.count() == len(pages)
+    for i in range(sheets.count()):
+        sheet = sheets.nth(i).bounding_box()
+        assert sheet["height"] <= A4_CONTENT_MM[1] * MM and sheet["width"] <= A4_CONTENT_MM[0] * MM + 0.5
+        assert page.evaluate("el => getComputedStyle(el).breakAfter", sheets.nth(i).element_handle()) == (
+            "page" if i < sheets.count() - 1 else "auto")
+        labels = sheets.nth(i).locator(".label")
+        assert labels.count() == (LABELS_PER_SHEET if i < sheets.count() - 1 else PRODUCTS % LABELS_PER_SHEET)
+        for j in range(labels.count()):
+            box = labels.nth(j).bounding_box()
+            assert round(box["width"] / MM) == 90 and round(box["height"] / MM) == 64
+            assert sheet["x"] - 0.5 <= box["x"] and box["x"] + box["width"] <= sheet["x"] + sheet["width"] + 0.5
+            assert sheet["y"] - 0.5 <= box["y"] and box["y"] + box["height"] <= sheet["y"] + sheet["height"] + 0.5
+
+
+def test_label_qr_as_rendered_decodes_to_the_traceability_url(sample_output, serve, page):
+    from PIL import Image
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    base = serve(sample_output, "/ocop-huu-lung/")
+    page.goto(base + "in-nhan/")
+    label = page.locator('.label[data-slug="na-cai-kinh"] svg.qr')
+    png = label.screenshot()
+    img = Image.open(io.BytesIO(png)).convert("L")
+    img = img.resize((img.width * 3, img.height * 3), Image.NEAREST)
+    found = [s.data.decode() for s in decode(img, symbols=[ZBarSymbol.QRCODE])]
+    assert found == ["https://example.github.io/ocop-huu-lung/truy-xuat/hl-na-ck-2025-0815/"]
+
+
+def test_posters_print_one_a5_page_each(sample_output, serve, page):
+    base = serve(sample_output, "/ocop-huu-lung/")
+    page.goto(base + "in-nhan/poster/")
+    page.wait_for_load_state("load")
+    pages = pdf_pages(page.pdf(print_background=True, prefer_css_page_size=True))
+    assert len(pages) == PRODUCTS
+    assert all(abs(w - 419.5) < 1.5 and abs(h - 595.3) < 1.5 for w, h in pages)  # A5: 148 x 210 mm
+    page.set_viewport_size({"width": round(A5_CONTENT_MM[0] * MM), "height": round(A5_CONTENT_MM[1] * MM)})
+    page.emulate_media(media="print")
+    posters = page.locator(".poster")
+    assert posters.count() == PRODUCTS
+    for i in range(PRODUCTS):
+        box = posters.nth(i).bounding_box()
+        assert box["height"] <= A5_CONTENT_MM[1] * MM and box["width"] <= A5_CONTENT_MM[0] * MM + 0.5
+        assert posters.nth(i).locator("svg.qr").is_visible()
+
+
+@pytest.mark.parametrize("path", ["in-nhan/index.html", "in-nhan/poster/index.html"])
+def test_print_pages_load_only_local_styles(sample_output, path):
+    doc = parse_html(sample_output / path)
+    sheets = [link.attrs["href"] for link in doc.find_all("link", rel="stylesheet")]
+    assert any(href.startswith("/ocop-huu-lung/assets/print.css?v=") for href in sheets)

@@ -1,0 +1,62 @@
+"""products.csv: the same products and values as products.json, readable by Excel (UTF-8 BOM, Vietnamese headers)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from conftest import PRODUCT, parse_html
+
+from ocop.exports import CSV_HEADERS
+
+
+def read_csv(path) -> list[dict[str, str]]:
+    """Rows of a CSV file as {header: cell}, read the way Excel-friendly files are meant to be read."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def cell(value) -> str:
+    """What a JSON value looks like in the CSV."""
+    return "" if value is None or isinstance(value, bool) else str(value)
+
+
+def test_csv_matches_json_field_by_field(sample_output):
+    records = json.loads((sample_output / "products.json").read_text(encoding="utf-8"))
+    rows = read_csv(sample_output / "products.csv")
+    assert len(rows) == len(records) == 13
+    for record, row in zip(records, rows):
+        assert set(row) == {CSV_HEADERS[k] for k in record}
+        for key, value in record.items():
+            assert row[CSV_HEADERS[key]] == cell(value), (record["slug"], key)
+
+
+def test_csv_has_bom_vietnamese_headers_and_excel_line_ends(sample_output):
+    data = (sample_output / "products.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header = data[3:].split(b"\r\n", 1)[0].decode("utf-8")
+    assert header.startswith("Mã trang,Đường dẫn,Tên sản phẩm,Hạng sao,")
+    assert "Hiệu lực đến" in header and "Giá (đồng)" in header and "Đơn vị tính" in header
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_csv_cells_quote_commas_and_leave_missing_values_empty(make_site, build, tmp_path):
+    product = PRODUCT.replace("title: Mật ong rừng Hữu Liên", 'title: "Mật ong rừng, loại \\"đặc biệt\\""')
+    product = product.replace("price: 250000\n", "").replace("unit: chai 500 ml\n", "")
+    code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product}))
+    assert code == 0, err
+    out = tmp_path / "output"
+    [row] = read_csv(out / "products.csv")
+    [record] = json.loads((out / "products.json").read_text(encoding="utf-8"))
+    assert row["Tên sản phẩm"] == record["title"] == 'Mật ong rừng, loại "đặc biệt"'
+    assert row["Giá (đồng)"] == "" and record["price"] is None
+    assert row["Đơn vị tính"] == "" and record["unit"] is None
+    assert row["Hạng sao"] == "4" and row["Ngày cấp"] == "2025-08-15" and row["Hiệu lực đến"] == "2028-08-15"
+
+
+def test_stats_page_links_the_open_data_and_print_pages(sample_output):
+    stats = parse_html(sample_output / "thong-ke" / "index.html")
+    hrefs = {a.attrs.get("href") for a in stats.find("main").find_all("a")}
+    assert {"/ocop-huu-lung/products.csv", "/ocop-huu-lung/products.json"} <= hrefs
+    assert {"/ocop-huu-lung/in-nhan/", "/ocop-huu-lung/in-nhan/poster/"} <= hrefs
+

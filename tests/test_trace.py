@@ -1,0 +1,217 @@
+"""Traceability pages, their QR codes (decoded with zbar) and the certificate status as of --today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import PRODUCT, parse_html
+
+from ocop.models import Certificate
+
+BASE = "https://example.github.io/ocop-huu-lung/"
+TRACE = "truy-xuat/hl-mo-0001/"
+VALID_UNTIL = dt.date(2027, 6, 30)
+
+
+def svg_matrix(svg: str) -> list[list[bool]]:
+    """The dark/light modules of a segno inline SVG, rebuilt from its viewBox, scale and stroke path."""
+    size = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
+    scale = re.search(r'scale\((\d+)\)', svg)
+    path = re.search(r'<path[^>]*stroke="#000"[^>]*\sd="([^"]+)"', svg)
+    assert size and scale and path, "not a segno QR SVG"
+    n = int(size.group(1)) // int(scale.group(1))
+    grid = [[False] * n for _ in range(n)]
+    x = y = 0.0
+    for cmd, args in re.findall(r"([MmHh])([^MmHh]*)", path.group(1)):
+        nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", args)]
+        if cmd == "M":
+            x, y = nums
+        elif cmd == "m":
+            x, y = x + nums[0], y + nums[1]
+        else:
+            end = nums[0] if cmd == "H" else x + nums[0]
+            for col in range(int(x), int(end)):
+                grid[int(y)][col] = True
+            x = end
+    return grid
+
+
+def decode_svg(svg: str) -> list[str]:
+    """Rasterise an inline QR SVG (8 px a module) and read it with zbar."""
+    from PIL import Image
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    grid = svg_matrix(svg)
+    n = len(grid)
+    img = Image.new("L", (n, n), 255)
+    img.putdata([0 if dark else 255 for row in grid for dark in row])
+    img = img.resize((n * 8, n * 8), Image.NEAREST)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return [s.data.decode("utf-8") for s in decode(Image.open(out), symbols=[ZBarSymbol.QRCODE])]
+
+
+def page_qrs(html_path: Path) -> list[str]:
+    """Every inline <svg class="qr"> of a built page, as SVG text."""
+    return re.findall(r'<svg[^>]*class="qr".*?</svg>', html_path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def product_with_until(until: dt.date) -> str:
+    """The fixture product with an explicit end of validity."""
+    return PRODUCT.replace("  issuer: UBND tỉnh Lạng Sơn\n", f"  issuer: UBND tỉnh Lạng Sơn\n  valid_until: {until.isoformat()}\n")
+
+
+# --- QR codes -------------------------------------------------------------------------------------------
+
+
+def test_product_page_qr_decodes_to_the_traceability_url(sample_output):
+    html = sample_output / "san-pham" / "na-cai-kinh" / "index.html"
+    qrs = page_qrs(html)
+    assert len(qrs) == 1
+    assert decode_svg(qrs[0]) == [BASE + "truy-xuat/hl-na-ck-2025-0815/"]
+    assert (sample_output / "truy-xuat" / "hl-na-ck-2025-0815" / "index.html").is_file()
+
+
+def test_every_traceability_page_qr_points_at_itself(sample_output):
+    pages = sorted((sample_output / "truy-xuat").glob("*/index.html"))
+    assert len(pages) == 13
+    for page in pages:
+        qrs = page_qrs(page)
+        assert len(qrs) == 1, page
+        assert decode_svg(qrs[0]) == [BASE + f"truy-xuat/{page.parent.name}/"]
+
+
+def test_qr_follows_the_base_url(make_site, build, tmp_path):
+    code, _, err = build(make_site(), "--base-url", "https://ocop.example.org/huu-lung/")
+    assert code == 0, err
+    out = tmp_path / "output"
+    for page in (out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html", out / TRACE / "index.html"):
+        assert [decode_svg(svg) for svg in page_qrs(page)] == [["https://ocop.example.org/huu-lung/" + TRACE]]
+    doc = parse_html(out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html")
+    assert doc.find("figure", class_="qr-box").find("a").attrs["href"] == "/huu-lung/" + TRACE
+
+
+# --- The traceability page ------------------------------------------------------------------------------
+
+
+def test_trace_page_shows_product_producer_origin_certificate_journey(make_site, build, tmp_path):
+    product = PRODUCT.replace(
+        "    - {date: 2025-03-01, stage: Thu hoạch, place: Hữu Liên}\n",
+        "    - {date: 2025-03-01, stage: Thu hoạch, place: Hữu Liên, note: Quay mật bằng tay}\n"
+        "    - {date: 2025-03-05, stage: Đóng chai, place: Nhà xưởng HTX}\n"
+        "  portal: https://truyxuat.example.vn/hl-mo-0001\n",
+    )
+    code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product}))
+    assert code == 0, err
+    doc = parse_html(tmp_path / "output" / TRACE / "index.html")
+    text = doc.find("main").text
+    assert doc.find("h1").text == "Truy xuất nguồn gốc: Mật ong rừng Hữu Liên"
+    assert "HL-MO-0001" in text
+    assert "Hợp tác xã Mật ong Hữu Liên" in text and "02053712345" in text and "htx@example.vn" in text
+    assert doc.find("a", href="tel:02053712345") is not None
+    assert "Thôn Làng Bên, xã Hữu Liên, tỉnh Lạng Sơn" in text
+    assert [li.text for li in doc.find("ul", class_="badges").find_all("li")] == ["VietGAP"]
+    assert "1234/QĐ-UBND" in text and "15/08/2025" in text and "15/08/2028" in text  # date + 36 months
+    steps = doc.find("ol", class_="timeline").find_all("li")
+    assert [s.find("time").attrs["datetime"] for s in steps] == ["2025-03-01", "2025-03-05"]
+    assert "Thu hoạch" in steps[0].text and "Quay mật bằng tay" in steps[0].text and "Đóng chai" in steps[1].text
+    portal = doc.find("a", href="https://truyxuat.example.vn/hl-mo-0001")
+    assert portal is not None and portal.text == "Xem trên hệ thống truy xuất"
+    assert doc.find("a", href="/ocop-huu-lung/san-pham/mat-ong-rung-huu-lien/") is not None
+
+
+def test_product_without_traceability_has_no_trace_page_and_no_qr(make_site, build, tmp_path):
+    product = re.sub(r"traceability:\n(  .*\n|    .*\n)+", "", PRODUCT)
+    assert "traceability" not in product
+    code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product}))
+    assert code == 0, err
+    assert not (tmp_path / "output" / "truy-xuat").exists()
+    assert page_qrs(tmp_path / "output" / "san-pham" / "mat-ong-rung-huu-lien" / "index.html") == []
+
+
+# --- Certificate status at the boundaries ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("left", "status"),
+    [(91, "valid"), (90, "expiring"), (1, "expiring"), (0, "expiring"), (-1, "expired"), (-400, "expired")],
+)
+def test_status_rule(left, status):
+    cert = Certificate("1/QĐ", dt.date(2024, 6, 30), "UBND", VALID_UNTIL)
+    assert cert.status(VALID_UNTIL - dt.timedelta(days=left)) == status
+
+
+def test_default_validity_is_36_months():
+    assert Certificate.default_valid_until(dt.date(2025, 8, 15)) == dt.date(2028, 8, 15)
+    assert Certificate.default_valid_until(dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
+
+
+STATUS_TEXT = {"valid": "Còn hiệu lực", "expiring": "Sắp hết hạn", "expired": "Hết hạn"}
+
+
+@pytest.mark.parametrize(
+    ("left", "status"), [(91, "valid"), (90, "expiring"), (1, "expiring"), (0, "expiring"), (-1, "expired")]
+)
+def test_status_on_every_page_as_of_today(make_site, build, tmp_path, left, status):
+    today = VALID_UNTIL - dt.timedelta(days=left)
+    code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product_with_until(VALID_UNTIL)}),
+                         "--today", today.isoformat())
+    assert code == 0, err
+    out = tmp_path / "output"
+    expired = status == "expired"
+    pages = {
+        "product": out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html",
+        "card": out / "san-pham" / "index.html",
+        "trace": out / TRACE / "index.html",
+        "labels": out / "in-nhan" / "index.html",
+        "poster": out / "in-nhan" / "poster" / "index.html",
+    }
+    for name, path in pages.items():
+        doc = parse_html(path)
+        badges = doc.find_all("span", class_="status")
+        assert badges, name
+        assert {b.text for b in badges} == {STATUS_TEXT[status]}, name
+        assert all(f"status-{status}" in b.attrs["class"].split() for b in badges), name
+        star_texts = {s.text for s in doc.find("main").find_all("span", class_="star-text")}
+        assert star_texts == {"OCOP 4 sao (hết hạn)" if expired else "OCOP 4 sao"}, name
+        assert bool(doc.find_all("span", class_="stars-expired")) == expired, name
+    description = parse_html(pages["product"]).find("meta", name="description").attrs["content"]
+    assert description.startswith("Mật ong rừng Hữu Liên: OCOP 4 sao (hết hạn)," if expired else "Mật ong rừng Hữu Liên: OCOP 4 sao,")
+
+    stats = parse_html(out / "thong-ke" / "index.html")
+    due = stats.find("section", **{"aria-labelledby": "due"})
+    rows = due.find_all("tr")
+    if status == "valid":
+        assert "Mật ong rừng Hữu Liên" not in due.text
+        assert "Không có giấy chứng nhận nào" in due.text
+    else:
+        body = [r for r in rows if r.find("th", scope="row")]
+        assert len(body) == 1 and "Mật ong rừng Hữu Liên" in body[0].text
+        assert STATUS_TEXT[status] in body[0].text
+        assert (f"còn {left} ngày" if left >= 0 else "quá hạn 1 ngày") in body[0].text
+
+
+def test_default_today_is_the_real_date(make_site, tmp_path, capsys):
+    from ocop.cli import main
+
+    out = tmp_path / "today"
+    until = dt.date.today() + dt.timedelta(days=10)
+    content = make_site({"products/mat-ong-rung-huu-lien.md": product_with_until(until)})
+    assert main(["build", "--content", str(content), "--output", str(out)]) == 0
+    doc = parse_html(out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html")
+    assert {b.text for b in doc.find_all("span", class_="status")} == {"Sắp hết hạn"}
+
+
+def test_sample_stats_list_due_certificates_soonest_first(sample_output):
+    stats = parse_html(sample_output / "thong-ke" / "index.html")
+    due = stats.find("section", **{"aria-labelledby": "due"})
+    titles = [r.find("a").text for r in due.find_all("tr") if r.find("th", scope="row")]
+    # as of 28/11/2026: four expired on 02/10/2023, two on 02/12/2025, one expiring on 15/12/2026
+    assert len(titles) == 7
+    assert titles[-1] == "Măng khô Tuấn Sơn"
+    assert "Na Cai Kinh" in titles and "Bánh gai Lang Lay" not in titles
