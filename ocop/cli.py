@@ -70,7 +70,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     result = render_site(config)
-    write_output(result.files, config.output_dir)
+    write_output(result.files, config.output_dir, keep=(config.content_dir, config.root))
     report(result.warnings)
     pages = sum(1 for name in result.files if name.endswith(".html"))
     print(f"Đã tạo {pages} trang ({len(result.site.products)} sản phẩm) vào {config.output_dir}"

@@ -7,12 +7,35 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import SiteError
 
-def write_output(files: dict[str, bytes], output_dir: Path) -> None:
+
+def check_output_dir(output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Refuse a folder whose replacement would destroy something that is not a built site.
+
+    The swap deletes the old output/, so it must not hold (or be) the content, the project,
+    or a folder of other files: only an empty folder or a previous build (with index.html).
+    """
+    output_dir = output_dir.resolve()
+    for path in keep:
+        path = path.resolve()
+        if path == output_dir or path.is_relative_to(output_dir):
+            raise SiteError(f"thư mục kết quả {output_dir} trùng hoặc chứa {path}, sẽ bị thay bằng trang web; "
+                            "chọn một thư mục riêng, ví dụ output/")
+    if output_dir.is_file():
+        raise SiteError(f"thư mục kết quả {output_dir} là một tệp; chọn một thư mục, ví dụ output/")
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / "index.html").is_file():
+        raise SiteError(f"thư mục kết quả {output_dir} đã có tệp khác mà không phải trang đã tạo (không có index.html); "
+                        "chọn thư mục trống hoặc tự xoá thư mục đó trước. Chương trình không xoá thư mục lạ.")
+
+
+def write_output(files: dict[str, bytes], output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
     """Write every file into a fresh folder beside output/, then swap it in.
 
     On any failure the temporary folder is removed and output/ keeps the last good site.
+    `keep` lists folders the output may not contain (the content, the project).
     """
+    check_output_dir(output_dir, keep)
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))

@@ -416,3 +416,24 @@ def test_missing_config_file_given_on_the_command_line_is_an_error(make_site, bu
     code, out, err = build(make_site(), "--config", str(tmp_path / "khong-co.toml"))
     assert code == 1
     assert err.splitlines()[0] == f"Lỗi: {tmp_path / 'khong-co.toml'}: không tìm thấy tệp cài đặt"
+
+
+def test_output_may_not_replace_the_content(make_site, build, tmp_path):
+    content = make_site()
+    before = tree_digest(content)
+    code, out, err = build(content, output=content)
+    assert code == 1
+    assert err.splitlines()[0] == (f"Lỗi: thư mục kết quả {content} trùng hoặc chứa {content}, sẽ bị thay bằng trang web; "
+                                   "chọn một thư mục riêng, ví dụ output/")
+    assert tree_digest(content) == before
+
+
+def test_output_may_not_replace_a_folder_of_other_files(make_site, build, tmp_path):
+    folder = tmp_path / "tai-lieu"
+    write_files(folder, {"bao-cao.docx": b"PK", "anh/1.jpg": b"x"})
+    before = tree_digest(folder)
+    code, out, err = build(make_site(), output=folder)
+    assert code == 1
+    assert "không có index.html" in err.splitlines()[0] and "Traceback" not in err
+    assert tree_digest(folder) == before
+    assert not list(tmp_path.glob(".tai-lieu-*")), "no staging folder is left behind"
