@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import browser, record_requests, static_server, stop_static_servers  # noqa: F401  (fixture)
+import browser_support
+from browser_support import static_server, stop_static_servers  # the browser fixture comes from conftest.py
 from conftest import ROOT, TODAY, parse_html
 from ocop.cli import main
 from tools_support import decode_qr_png
@@ -118,14 +119,15 @@ def kiosk_site(tmp_path_factory) -> str:
     """The sample catalog built for, and served by, a local server under a project-site path; its base URL."""
     out = tmp_path_factory.mktemp("kiosk") / "output"
     out.mkdir()
+    running = len(browser_support._servers)
     base_url = static_server(out, BASE_PATH)
     assert main(["build", "--output", str(out), "--today", TODAY, "--base-url", base_url]) == 0
     yield base_url
-    stop_static_servers()
+    stop_static_servers(running)  # only the server this module started
 
 
 @pytest.fixture
-def touch(browser, kiosk_site):  # noqa: F811
+def touch(browser, kiosk_site):
     """new(width, height, **options) -> a page in a fresh touch-screen context; every request is recorded."""
     contexts, requests = [], []
 
