@@ -224,7 +224,7 @@ class Reader:
                        "chỉ dùng để tách hàng nghìn (250.000); tốt nhất viết liền: 250000")
         elif re.fullmatch(r"\d{1,3}(,\d{3})+", text):
             self.error(scalar.line, name, f"giá \"{scalar.text}\" dùng dấu phẩy; ở Việt Nam dấu phẩy là dấu thập phân. "
-                       "Hãy viết liền không dấu: 250000")
+                       f"Hãy viết liền không dấu: {text.replace(',', '')}")
         else:
             self.error(scalar.line, name, f"giá phải là số đồng viết liền, ví dụ 250000; đang ghi \"{scalar.text}\"")
         return None

@@ -113,9 +113,9 @@ CASES = [
     ("price-decimal", {"products/x.md": variant(("price: 250000", "price: 250.5"))},
      f"{X}:17: error: price: giá \"250.5\" có phần lẻ: giá tính bằng đồng, không có số lẻ. Dấu chấm chỉ dùng để "
      "tách hàng nghìn (250.000); tốt nhất viết liền: 250000"),
-    ("price-comma", {"products/x.md": variant(("price: 250000", "price: 250,000"))},
-     f"{X}:17: error: price: giá \"250,000\" dùng dấu phẩy; ở Việt Nam dấu phẩy là dấu thập phân. Hãy viết liền "
-     "không dấu: 250000"),
+    ("price-comma", {"products/x.md": variant(("price: 250000", "price: 1,250,000"))},
+     f"{X}:17: error: price: giá \"1,250,000\" dùng dấu phẩy; ở Việt Nam dấu phẩy là dấu thập phân. Hãy viết liền "
+     "không dấu: 1250000"),
     ("duplicate-key", {"products/x.md": variant(("unit: chai 500 ml", "unit: chai 500 ml\nunit: hộp"))},
      f"{X}:19: error: unit: khoá bị ghi hai lần (lần đầu ở dòng 18); chỉ giữ một"),
     ("control-character", {"products/x.md": variant(("unit: chai 500 ml", "unit: chai\x00500 ml"))},
@@ -212,3 +212,17 @@ def test_unexpected_failure_gives_no_traceback(make_site, build, monkeypatch):
     assert code == 1
     assert "Traceback" not in err
     assert err.splitlines()[0].startswith("Lỗi bất ngờ của chương trình")
+
+
+def test_symlinked_image_outside_content_is_refused(good_site, build, tmp_path):
+    """A photo that is a link to a file outside content/ is refused like ../../etc/passwd."""
+    content, before = good_site
+    secret = tmp_path / "bi-mat.jpg"
+    secret.write_bytes(b"x")
+    (content / "products").joinpath("anh.jpg").symlink_to(secret)
+    write_files(content, {"products/x.md": variant(("unit: chai 500 ml", "unit: chai 500 ml\nimages: [anh.jpg]"))})
+    code, out, err = build(content)
+    assert code == 1
+    assert (f"{X}:19: error: images: đường dẫn \"anh.jpg\" đi ra ngoài thư mục nội dung; ảnh phải nằm trong "
+            "thư mục content (tốt nhất là cạnh tệp .md)") in err.splitlines()
+    assert tree_digest(tmp_path / "output") == before
