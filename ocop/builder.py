@@ -25,10 +25,10 @@ class BuildResult:
     warnings: tuple[Problem, ...]
 
 
-def load_site(config: Config) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
+def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
     """Read and validate everything (no output written); raise ContentErrors with every problem."""
     ref = load_refdata(config.data_dir)
-    catalog, problems = load_catalog(config.content_dir, ref)
+    catalog, problems = load_catalog(config.content_dir, ref, memo.content if memo else None)
     if catalog is None:
         raise ContentErrors(problems)
     pictures, image_files, image_problems = product_pictures(catalog.products)
@@ -37,14 +37,18 @@ def load_site(config: Config) -> tuple[Site, dict[str, bytes], tuple[Problem, ..
     return build_site(config, catalog, ref, pictures), image_files, catalog.warnings
 
 
-def render_site(config: Config) -> BuildResult:
-    """Build every output file in memory: pages, data files, assets and images."""
-    site, image_files, warnings = load_site(config)
+def render_site(config: Config, memo=None) -> BuildResult:
+    """Build every output file in memory: pages, data files, assets and images.
+
+    `memo` (an ocop.incremental.BuildMemo) lets a rebuild reuse what did not change; the files are
+    the same bytes either way. Pages rendered from templates belong in render.page_jobs.
+    """
+    site, image_files, warnings = load_site(config, memo)
     assets = collect_assets(config.assets_dir)
     env = make_environment(config, asset_versions(assets))
     t = load_translations(config.data_dir, "vi")
     jobs = page_jobs(site)
-    files = render_pages(site, env, t, jobs)
+    files = render_pages(site, env, t, jobs, memo.pages if memo else None)
     files.update(image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
     files.update(kiosk_files(site, env, t, files))

@@ -44,6 +44,20 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(check)
     check.add_argument("--links", action="store_true",
                        help="sau khi tạo trang: báo liên kết hỏng, #mục không có và tệp thiếu trong output/ (mã thoát 1 nếu có)")
+    check.add_argument("--strict", action="store_true", help="coi cảnh báo như lỗi (mã thoát 1 nếu có cảnh báo)")
+    serve = commands.add_parser("serve", help="xem trước: tạo trang, mở máy chủ, tự dựng lại và tải lại khi lưu tệp")
+    _add_site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này); "
+                       "--host 0.0.0.0 để điện thoại cùng mạng xem được")
+    serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    serve.add_argument("--base-path", help="đường dẫn gốc khi xem trước, ví dụ /ocop-huu-lung/ "
+                       "(mặc định: lấy từ base_url trong site.toml)")
+    new = commands.add_parser("new", help="tạo tệp mới có đủ các trường và lời giải thích: new product \"Tên\" | new producer \"Tên\"")
+    new.add_argument("kind", choices=("product", "producer"), help="product (sản phẩm) hoặc producer (chủ thể)")
+    new.add_argument("name", help="tên sản phẩm hoặc chủ thể, trong ngoặc kép")
+    new.add_argument("--producer", default="", help="mã chủ thể của sản phẩm (tên tệp trong content/producers/, không có .md)")
+    new.add_argument("--content", type=Path, help="thư mục nội dung (mặc định: content/)")
+    new.add_argument("--config", type=Path, help="tệp cài đặt (mặc định: site.toml)")
     add_kiosk_parser(commands, _add_site_options)
     return parser
 
@@ -83,11 +97,45 @@ def run_check(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.links:
         return run_link_check(config, base_url_given=bool(args.base_url))
-    from .builder import load_site
+    from .check import check_content, summary
 
-    site, _, warnings = load_site(config)
-    report(warnings)
-    print(f"Nội dung hợp lệ: {len(site.products)} sản phẩm" + (f", {len(warnings)} cảnh báo" if warnings else ""))
+    problems = check_content(config)
+    report(problems, sys.stdout)
+    print(summary(problems))
+    errors = any(p.is_error for p in problems)
+    return 1 if errors or (args.strict and problems) else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Preview with live reload under the site's base path (see ocop/serve.py)."""
+    from .incremental import IncrementalBuilder
+    from .serve import preview_base_url, serve
+
+    first = config_from_args(args)
+    base_url = preview_base_url(args.host, args.port, args.base_path, first.base_url)
+    output_dir = args.output.resolve() if args.output else first.cache_dir / "preview"
+
+    def make_config() -> Config:
+        return config_from_args(args).with_overrides(base_url=base_url, output_dir=output_dir)
+
+    watch = [first.content_dir, first.templates_dir, first.assets_dir, first.data_dir,
+             first.config_path or first.root / "site.toml"]
+    return serve(IncrementalBuilder(make_config), output_dir, args.host, args.port, make_config().base_path, watch)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Create a product or producer file from the schema (see ocop/scaffold.py)."""
+    from .scaffold import new_producer, new_product
+
+    content_dir = args.content.resolve() if args.content else load_config(args.config).content_dir
+    try:
+        path = new_producer(content_dir, args.name) if args.kind == "producer" else \
+            new_product(content_dir, args.name, args.producer)
+    except SiteError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã tạo {path}. Mở tệp, điền các trường (dòng bắt đầu bằng # là lời giải thích), "
+          "rồi chạy: python build.py check")
     return 0
 
 
@@ -108,7 +156,7 @@ def run_link_check(config: Config, base_url_given: bool) -> int:
     return 0
 
 
-COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check}
+COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
 def main(argv: list[str] | None = None) -> int:

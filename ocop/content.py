@@ -45,12 +45,12 @@ def _slug_for(name: str, source: Source, problems: list[Problem]) -> str | None:
     return slug
 
 
-def _read_all(folder: Path, content_dir: Path, problems: list[Problem]) -> list[tuple[str, Source]]:
+def _read_all(folder: Path, content_dir: Path, problems: list[Problem], memo=None) -> list[tuple[str, Source]]:
     """Read every file of one section; report two files that make the same slug."""
     result = []
     seen: dict[str, str] = {}
     for name, path in find_entries(folder):
-        source, found = read_source(path, content_dir)
+        source, found = memo.read_source(path, content_dir, read_source) if memo else read_source(path, content_dir)
         problems.extend(found)
         if source is None:
             continue
@@ -157,26 +157,43 @@ def check_unique_codes(products: list[Product], problems: list[Problem], code_li
             seen[key] = product
 
 
-def load_catalog(content_dir: Path, ref: RefData) -> tuple[Catalog | None, list[Problem]]:
-    """Read and validate all content; the catalog is None when any error was found."""
+def _remember(memo, kind: str, source: Source, extra: tuple, problems: list[Problem], make) -> object:
+    """`make(problems)`, or its result from the previous build when `memo` (ocop.incremental) has it."""
+    return memo.record(kind, source, extra, problems, make) if memo else make(problems)
+
+
+def _producer_slug(source: Source) -> str:
+    raw = source.meta.get("producer")
+    return raw.text.strip() if hasattr(raw, "text") else ""
+
+
+def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate all content; the catalog is None when any error was found.
+
+    `memo` (an ocop.incremental.ContentMemo) reuses the files and records of the previous build.
+    """
     problems: list[Problem] = []
     producers: dict[str, Producer] = {}
-    for slug, source in _read_all(content_dir / "producers", content_dir, problems):
-        producer = _producer(slug, source, ref, content_dir, problems)
+    for slug, source in _read_all(content_dir / "producers", content_dir, problems, memo):
+        producer = _remember(memo, "producer", source, (slug,), problems,
+                             lambda found: _producer(slug, source, ref, content_dir, found))
         if producer:
             producers[slug] = producer
     products = []
     code_lines: dict[str, int] = {}
-    for slug, source in _read_all(content_dir / "products", content_dir, problems):
-        product = _product(slug, source, ref, producers, content_dir, problems)
+    for slug, source in _read_all(content_dir / "products", content_dir, problems, memo):
+        owner = producers.get(_producer_slug(source))
+        extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
+        product = _remember(memo, "product", source, extra, problems,
+                            lambda found: _product(slug, source, ref, producers, content_dir, found))
         if product:
             products.append(product)
             trace = source.meta.get("traceability")
             code_lines[source.rel] = trace["__lines__"].get("code", 0) if isinstance(trace, dict) else 0
     check_unique_codes(products, problems, code_lines)
     pages = []
-    for slug, source in _read_all(content_dir / "pages", content_dir, problems):
-        page = _page(slug, source, content_dir, ref, problems)
+    for slug, source in _read_all(content_dir / "pages", content_dir, problems, memo):
+        page = _remember(memo, "page", source, (slug,), problems, lambda found: _page(slug, source, content_dir, ref, found))
         if page:
             pages.append(page)
     if not (content_dir / "products").is_dir():

@@ -104,14 +104,21 @@ def page_jobs(site: Site) -> list[PageJob]:
     return jobs
 
 
-def render_pages(site: Site, env: jinja2.Environment, t: dict[str, str], jobs: list[PageJob]) -> dict[str, bytes]:
-    """Render the given pages; template problems name the template file and line."""
+def render_pages(site: Site, env: jinja2.Environment, t: dict[str, str], jobs: list[PageJob], memo=None) -> dict[str, bytes]:
+    """Render the given pages; template problems name the template file and line.
+
+    `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged.
+    """
     files: dict[str, bytes] = {}
     shared = {"site": site, "t": t, "lang": "vi"}
     for job in jobs:
+        if memo is not None and (previous := memo.reuse(job, site)) is not None:
+            files[job.path] = previous
+            continue
+        view = memo.view(site) if memo is not None else site
         try:
             template = env.get_template(job.template)
-            html = template.render(shared, page_path=job.url_path, **job.context)
+            html = template.render(shared, site=view, page_path=job.url_path, **job.context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"templates/{exc.name or job.template}:{exc.lineno}: lỗi cú pháp mẫu: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
@@ -119,6 +126,8 @@ def render_pages(site: Site, env: jinja2.Environment, t: dict[str, str], jobs: l
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
             raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
         files[job.path] = html.encode("utf-8")
+        if memo is not None:
+            memo.store(job, view, files[job.path])
     return files
 
 

@@ -1,0 +1,239 @@
+"""`serve`: build, preview under the site's base path, rebuild on save, reload the browser.
+
+Built on livereload's Server (tornado). What livereload does not do well is replaced:
+- its watcher reports one changed file per 800 ms poll and asks browsers to reload at once, before
+  any rebuild; ours (QuietWatcher) walks every file each poll, only calls `Preview.changed`, and
+  never asks livereload to reload by itself;
+- `Preview.changed` only records the time; one worker thread rebuilds after QUIET seconds without
+  a new change (a burst of saves gives one rebuild), under a lock, then tells the browsers to reload;
+- pages are served by PageHandler, which adds the error overlay to the HTML it sends while errors
+  exist. Files on disk stay the last good build; livereload's own transform adds its script to the
+  served HTML only, so no preview code ever lands in output files.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import threading
+import time
+import traceback
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.ioloop import IOLoop, PeriodicCallback
+
+from .errors import ContentErrors, Problem, SiteError
+from .incremental import IncrementalBuilder
+
+QUIET = 0.2
+POLL_MS = 250
+OVERLAY_ID = "ocop-loi-xem-truoc"
+
+
+class QuietWatcher(Watcher):
+    """livereload's polling watcher, changed to see every file of a burst and never reload by itself."""
+
+    def start(self, callback) -> bool:
+        PeriodicCallback(callback, POLL_MS).start()
+        return True
+
+    def examine(self) -> tuple[None, None]:
+        self._changes.clear()
+        for path, item in self._tasks.items():
+            self._task_mtimes = item["mtimes"]
+            if self.is_changed(path, item["ignore"]) and item["func"]:
+                item["func"]()
+        return None, None
+
+    def is_changed(self, path, ignore=None) -> bool:
+        self._new_mtimes = {}
+        if os.path.isdir(path):
+            changed = self.is_folder_changed(path, ignore)
+        else:
+            changed = self.is_file_changed(path, ignore)
+        removed = set(self._task_mtimes) - set(self._new_mtimes)
+        for gone in removed:
+            self._task_mtimes.pop(gone)
+        self._task_mtimes.update(self._new_mtimes)
+        return bool(changed or removed)
+
+    def is_folder_changed(self, path, ignore=None) -> bool:
+        changed = False
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if d not in self.ignored_dirs]
+            for name in files:
+                changed = self.is_file_changed(os.path.join(root, name), ignore) or changed
+        return changed
+
+
+def overlay_html(problems: list[Problem]) -> str:
+    """The error box shown on top of every preview page: file, line, field and message of each error."""
+    items = "".join(
+        f'<li style="margin:.4em 0"><code style="font-weight:bold">{html.escape(p.path)}'
+        f'{":" + str(p.line) if p.line else ""}</code>'
+        f'{" · <code>" + html.escape(p.field) + "</code>" if p.field else ""}: {html.escape(p.message)}</li>'
+        for p in problems)
+    return (f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;'
+            'max-height:70vh;overflow:auto;background:#fff4f4;color:#5c0000;border-bottom:4px solid #b00020;'
+            'padding:1em 1.5em;font:16px/1.5 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)">'
+            f'<p style="margin:0;font-weight:bold;font-size:1.15em">Nội dung có {len(problems)} lỗi — trang bên dưới '
+            'là bản tốt gần nhất. Sửa rồi lưu tệp, trang sẽ tự tải lại.</p>'
+            f'<ul style="margin:.5em 0 0;padding-left:1.2em">{items}</ul></div>')
+
+
+def add_overlay(page: bytes, problems: list[Problem]) -> bytes:
+    """The page with the overlay right after its <body> tag (or a bare page holding only the overlay)."""
+    box = overlay_html(problems).encode("utf-8")
+    start = page.find(b"<body")
+    end = page.find(b">", start) if start >= 0 else -1
+    if end < 0:
+        return (b'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>L\xe1\xbb\x97i n\xe1\xbb\x99i dung'
+                b'</title></head><body>' + box + page + b"</body></html>")
+    return page[:end + 1] + box + page[end + 1:]
+
+
+class Preview:
+    """The preview's state: the builder, the current errors, and the debounced rebuild worker."""
+
+    def __init__(self, builder: IncrementalBuilder, output_dir: Path, quiet: float = QUIET):
+        self.builder = builder
+        self.output_dir = output_dir
+        self.quiet = quiet
+        self.problems: list[Problem] = []
+        self.loop: IOLoop | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Condition()
+        self._due: float | None = None
+
+    def rebuild(self) -> bool:
+        """One build under the lock; errors are kept for the overlay. Return whether anything visible changed."""
+        with self._lock:
+            before = list(self.problems)
+            started = time.perf_counter()
+            try:
+                changed = self.builder.build()
+                self.problems = []
+            except ContentErrors as exc:
+                changed, self.problems = [], [p for p in exc.problems if p.is_error]
+            except SiteError as exc:
+                changed, self.problems = [], [Problem("", 0, "", str(exc))]
+            except Exception as exc:  # a half-written file must never stop the preview
+                traceback.print_exc()
+                changed, self.problems = [], [Problem("", 0, "", f"lỗi bất ngờ của chương trình: {exc!r}")]
+            took = (time.perf_counter() - started) * 1000
+            if self.problems:
+                print(f"Có {len(self.problems)} lỗi (trang xem trước hiện khung báo lỗi):", flush=True)
+                for problem in self.problems:
+                    print(f"  {problem}", flush=True)
+            else:
+                print(f"Đã dựng lại trong {took:.0f} ms: {len(changed)} tệp thay đổi.", flush=True)
+            return bool(changed) or self.problems != before
+
+    def changed(self) -> None:
+        """Watcher callback: only note the time; the worker rebuilds once things are quiet."""
+        self.loop = self.loop or IOLoop.current()
+        with self._wake:
+            self._due = time.monotonic() + self.quiet
+            self._wake.notify()
+
+    def run_worker(self) -> None:
+        """Wait for a change, wait until QUIET seconds pass without another, rebuild, reload browsers."""
+        while True:
+            with self._wake:
+                while self._due is None:
+                    self._wake.wait()
+                while (left := self._due - time.monotonic()) > 0:
+                    self._wake.wait(left)
+                self._due = None
+            if self.rebuild() and self.loop is not None:
+                self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+class PageHandler(web.RequestHandler):
+    """Serves the output folder under the base path; HTML gets the error overlay while errors exist."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def _send(self, data: bytes, path: str, status: int = 200) -> None:
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        problems = list(self.preview.problems)
+        if kind == "text/html" and problems:
+            data = add_overlay(data, problems)
+        self.set_status(status)
+        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("javascript", "json", "xml")) else ""))
+        self.set_header("Cache-Control", "no-store")
+        self.write(data)
+
+    def get(self, rel: str) -> None:
+        root = self.preview.output_dir.resolve()
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            raise web.HTTPError(404)
+        if target.is_dir():
+            if rel and not rel.endswith("/"):
+                self.redirect(self.request.path + "/")
+                return
+            target = target / "index.html"
+        try:
+            self._send(target.read_bytes(), target.name)
+        except OSError:
+            try:
+                self._send((root / "404.html").read_bytes(), "404.html", 404)
+            except OSError:
+                self._send(b"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>404</title></head>"
+                           b"<body><p>Kh\xc3\xb4ng c\xc3\xb3 trang n\xc3\xa0y.</p></body></html>", "404.html", 404)
+
+
+class PreviewServer(Server):
+    """livereload's Server whose web handlers serve the output under the base path."""
+
+    def __init__(self, preview: Preview, base_path: str):
+        super().__init__(watcher=QuietWatcher())
+        self.preview = preview
+        self.base_path = base_path
+
+    def get_web_handlers(self, script):
+        handlers = []
+        if self.base_path != "/":
+            handlers.append((r"/", web.RedirectHandler, {"url": self.base_path}))
+            handlers.append((self.base_path.rstrip("/"), web.RedirectHandler, {"url": self.base_path}))
+        handlers.append((self.base_path + "(.*)", PageHandler, {"preview": self.preview}))
+        handlers.append((r"/(.*)", PageHandler, {"preview": self.preview}))
+        return handlers
+
+
+def preview_base_url(host: str, port: int, base_path: str | None, configured_base_url: str) -> str:
+    """http://HOST:PORT/<base path>: the configured site's path unless --base-path says otherwise."""
+    path = base_path if base_path is not None else urlsplit(configured_base_url).path
+    path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}{path}"
+
+
+def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, base_path: str,
+          watch: list[Path]) -> int:
+    """Build once, then serve and rebuild on change until Ctrl+C."""
+    preview = Preview(builder, output_dir)
+    preview.rebuild()
+    server = PreviewServer(preview, base_path)
+    for path in watch:
+        server.watch(str(path), preview.changed)
+    threading.Thread(target=preview.run_worker, name="rebuild", daemon=True).start()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Xem trước tại http://{shown}:{port}{base_path}  (Ctrl+C để dừng)", flush=True)
+    if host in ("0.0.0.0", "::"):
+        print("Điện thoại cùng mạng: mở http://<địa chỉ IP của máy này>:" f"{port}{base_path}", flush=True)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    except OSError as exc:
+        print(f"Lỗi: không mở được cổng {port} trên {host}: {exc.strerror or exc}. "
+              "Thử cổng khác, ví dụ --port 8001.", flush=True)
+        return 1
+    return 0

@@ -1,0 +1,87 @@
+"""`serve` in a real process: edits show up over HTTP, errors show an overlay, the server survives."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT, TODAY
+from ocop.serve import OVERLAY_ID
+
+PAGE = "/ocop-huu-lung/san-pham/na-yen-son/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.url, exc.read().decode("utf-8", "replace")
+
+
+def wait_for(proc: subprocess.Popen, port: int, test, seconds: float) -> str:
+    """Fetch the page until `test(html)` holds; the server must stay alive meanwhile."""
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the server stopped"
+        try:
+            status, _, last = fetch(port, PAGE)
+            if status == 200 and test(last):
+                return last
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"not seen within {seconds} s; last page: {last[:2000]}")
+
+
+def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "preview"
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", str(port), "--content", str(content), "--output", str(output),
+         "--today", TODAY],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = wait_for(proc, port, lambda html: "Na Yên Sơn" in html, 600)
+        assert OVERLAY_ID not in first
+        assert "livereload.js" in first  # injected while serving ...
+        assert "livereload" not in (output / "san-pham/na-yen-son/index.html").read_text(encoding="utf-8")  # ... not on disk
+        status, url, _ = fetch(port, "/")
+        assert status == 200 and url.endswith("/ocop-huu-lung/")
+
+        path = content / "products/na-yen-son/index.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: Na Yên Sơn", "title: Na Yên Sơn đặc biệt"), encoding="utf-8")
+        wait_for(proc, port, lambda html: "Na Yên Sơn đặc biệt" in html, 300)
+
+        path.write_text(text.replace("stars: 3", "stars: bảy"), encoding="utf-8")
+        broken = wait_for(proc, port, lambda html: OVERLAY_ID in html, 300)
+        assert "content/products/na-yen-son/index.md:4" in broken and "stars" in broken
+        assert "Na Yên Sơn đặc biệt" in broken  # the last good page stays under the overlay
+        assert OVERLAY_ID not in (output / "san-pham/na-yen-son/index.html").read_text(encoding="utf-8")
+
+        path.write_text(text.replace("title: Na Yên Sơn", "title: Na Yên Sơn đã sửa"), encoding="utf-8")
+        fixed = wait_for(proc, port, lambda html: "Na Yên Sơn đã sửa" in html, 300)
+        assert OVERLAY_ID not in fixed
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
