@@ -31,7 +31,7 @@ def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[
     catalog, problems = load_catalog(config.content_dir, ref, memo.content if memo else None)
     if catalog is None:
         raise ContentErrors(problems)
-    pictures, image_files, image_problems = product_pictures(catalog.products)
+    pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir)
     if image_problems:
         raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
     return build_site(config, catalog, ref, pictures), image_files, catalog.warnings

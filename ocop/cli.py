@@ -32,6 +32,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, help="thư mục kết quả (mặc định: output/)")
     parser.add_argument("--base-url", help="địa chỉ gốc khi xuất bản, ví dụ https://ten.github.io/kho/")
     parser.add_argument("--today", type=_date, help="ngày dùng để tính hạn chứng nhận (mặc định: hôm nay)")
+    parser.add_argument("--cache", type=Path, help="thư mục lưu ảnh đã xử lý (mặc định: .cache/)")
     parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi của chương trình")
 
 
@@ -70,6 +71,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         output_dir=args.output.resolve() if args.output else None,
         base_url=args.base_url,
         today=args.today,
+        cache_dir=args.cache.resolve() if args.cache else None,
     )
 
 

@@ -116,7 +116,8 @@ def _product(slug: str, source: Source, ref: RefData, producers: dict[str, Produ
                         for s in (t["journey"] or []) if s["date"] and s["stage"])
         trace = Traceability(t["code"], t["origin"] or "", t["standards"] or (), t["portal"] or "", journey)
     alt = v["alt"] or ""
-    images = tuple(Image(path, name, alt if i == 0 and alt else v["title"] or "") for i, (path, name, _) in enumerate(v["images"] or []))
+    images = tuple(Image(path, name, alt if i == 0 and alt else v["title"] or "", line)
+                   for i, (path, name, line) in enumerate(v["images"] or []))
     buy = tuple(Link(b["label"], b["url"]) for b in (v["buy"] or []) if b["label"] and b["url"])
     problems.extend(reader.problems)
     if any(p.is_error for p in reader.problems) or producer is None:

@@ -1,62 +1,319 @@
-"""Product photos: oriented, stripped of metadata and resized at build time with Pillow."""
+"""Product photos: oriented, stripped of metadata, resized to WebP and JPEG widths, cached outside output/."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import multiprocessing
+import os
+import struct
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
-from PIL import Image as PILImage, ImageOps, UnidentifiedImageError
+import PIL
+from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
 from .models import Product
+from .text import slugify
 
 MAX_PIXELS = 40_000_000
-WIDTH = 1280
-QUALITY = 82
+WIDTHS = (320, 640, 1280)
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+SHARE_SIZE = (1200, 630)
+SHARE_QUALITY = 85
+SHARE_NAME = "og.jpg"
+PLACEHOLDER_PATH = "og-default.jpg"
+PIPELINE_VERSION = 1
+SETTINGS = {
+    "pipeline": PIPELINE_VERSION,
+    "pillow": PIL.__version__,
+    "widths": WIDTHS,
+    "jpeg_quality": JPEG_QUALITY,
+    "webp_quality": WEBP_QUALITY,
+    "share": SHARE_SIZE,
+    "share_quality": SHARE_QUALITY,
+    "max_pixels": MAX_PIXELS,
+}
+_MAGIC = b"OCOPIMG1"
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@dataclass
+class Stats:
+    """How many photos one process processed and how many it took from the cache."""
+
+    processed: int = 0
+    cached: int = 0
+
+    def reset(self) -> None:
+        self.processed = self.cached = 0
+
+
+STATS = Stats()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One published file of a photo at one width."""
+
+    path: str
+    width: int
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A processed photo as the pages show it."""
+    """A processed photo as the pages show it: the largest JPEG as `path`, every width in both formats."""
 
     path: str
     width: int
     height: int
     alt: str
+    jpeg: tuple[Variant, ...]
+    webp: tuple[Variant, ...]
 
 
-def process_image(data: bytes) -> tuple[bytes, int, int]:
-    """JPEG bytes at most WIDTH wide, EXIF orientation applied, no metadata kept."""
-    with PILImage.open(io.BytesIO(data)) as img:
-        if img.width * img.height > MAX_PIXELS:
-            raise ValueError(f"ảnh quá lớn ({img.width}×{img.height}, hơn 40 megapixel); hãy thu nhỏ ảnh trước")
-        img.load()
-        img = ImageOps.exif_transpose(img)
-        img = img.convert("RGB")
-        if img.width > WIDTH:
-            img = img.resize((WIDTH, round(img.height * WIDTH / img.width)), PILImage.Resampling.LANCZOS)
-        out = io.BytesIO()
-        img.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
-        return out.getvalue(), img.width, img.height
+@dataclass(frozen=True)
+class Processed:
+    """What one source photo becomes: its oriented size and {file suffix: bytes}."""
+
+    width: int
+    height: int
+    files: dict[str, bytes]
 
 
-def product_pictures(products: tuple[Product, ...]) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
-    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems)."""
-    pictures: dict[str, tuple[Picture, ...]] = {}
+class BadImage(ValueError):
+    """A photo that cannot be published; `str()` is the reason shown to the editor."""
+
+
+def target_widths(width: int) -> tuple[int, ...]:
+    """The widths published for a photo `width` pixels wide: never wider than the original."""
+    largest = min(width, WIDTHS[-1])
+    return tuple(w for w in WIDTHS if w < largest) + (largest,)
+
+
+def cache_key(data: bytes, share: bool) -> str:
+    """SHA-256 of the processing settings and the image bytes."""
+    settings = json.dumps({**SETTINGS, "share_image": share}, sort_keys=True).encode()
+    return hashlib.sha256(settings + b"\0" + hashlib.sha256(data).digest()).hexdigest()
+
+
+def _to_srgb(img: PILImage.Image) -> PILImage.Image:
+    """RGB pixels in sRGB: embedded colour profiles are applied, transparency is laid on white."""
+    icc = img.info.get("icc_profile")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        img = PILImage.new("RGBA", rgba.size, "white")
+        img.alpha_composite(rgba)
+    if icc:
+        try:
+            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    img = img.convert("RGB")
+    img.info = {}
+    return img
+
+
+def _encode(img: PILImage.Image, fmt: str, quality: int) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        img.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    else:
+        img.save(out, "WEBP", quality=quality, method=4)
+    return out.getvalue()
+
+
+def _cover(img: PILImage.Image, size: tuple[int, int]) -> PILImage.Image:
+    """The photo scaled and centre-cropped to fill `size` exactly."""
+    return ImageOps.fit(img, size, PILImage.Resampling.LANCZOS, centering=(0.5, 0.5))
+
+
+def process_image(data: bytes, share: bool = False) -> Processed:
+    """Every published file of one photo; raises BadImage with a reason in Vietnamese."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            raw_w, raw_h = img.size
+            if raw_w * raw_h > MAX_PIXELS:
+                raise BadImage(f"ảnh quá lớn ({raw_w}×{raw_h} điểm ảnh, hơn 40 megapixel); hãy thu nhỏ ảnh trước khi đưa lên")
+            orientation = img.getexif().get(0x0112, 1)
+            swap = orientation in (5, 6, 7, 8)
+            width, height = (raw_h, raw_w) if swap else (raw_w, raw_h)
+            widths = target_widths(width)
+            scale = widths[-1] / width
+            if share:
+                scale = max(scale, SHARE_SIZE[0] / width, SHARE_SIZE[1] / height)
+            if img.format == "JPEG" and scale < 1:
+                img.draft("RGB", (int(raw_w * scale) + 1, int(raw_h * scale) + 1))
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            img = _to_srgb(img)
+    except BadImage:
+        raise
+    except PILImage.DecompressionBombError:
+        raise BadImage("ảnh quá lớn (hơn 40 megapixel); hãy thu nhỏ ảnh trước khi đưa lên") from None
+    except (UnidentifiedImageError, SyntaxError):
+        raise BadImage("tệp không phải là ảnh (cần ảnh JPEG, PNG hoặc WebP)") from None
+    except (OSError, ValueError, EOFError, struct.error):
+        raise BadImage("ảnh bị hỏng hoặc chưa tải xong hết (tệp bị cắt cụt); hãy chép lại ảnh gốc") from None
     files: dict[str, bytes] = {}
+    if share:
+        files[SHARE_NAME] = _encode(_cover(img, SHARE_SIZE), "JPEG", SHARE_QUALITY)
+    current = img
+    sizes = []
+    for w in sorted(widths, reverse=True):
+        size = (w, max(1, round(height * w / width)))  # from the original's proportions, not the previous step
+        current = current if current.size == size else current.resize(size, PILImage.Resampling.LANCZOS)
+        sizes.append(current.size)
+        files[f"{w}.jpg"] = _encode(current, "JPEG", JPEG_QUALITY)
+        files[f"{w}.webp"] = _encode(current, "WEBP", WEBP_QUALITY)
+    return Processed(*sizes[0], dict(sorted(files.items())))
+
+
+def _work(job: tuple[bytes, bool]) -> Processed | str:
+    """Process one photo in a worker: the result, or the reason it is bad."""
+    try:
+        return process_image(*job)
+    except BadImage as exc:
+        return str(exc)
+
+
+def read_cached(path: Path) -> Processed | None:
+    """A cache entry, or None when it is missing or not a complete entry."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 4:
+        return None
+    start = len(_MAGIC) + 4
+    (size,) = struct.unpack(">I", blob[len(_MAGIC):start])
+    try:
+        head = json.loads(blob[start:start + size])
+        offset = start + size
+        files = {}
+        for name, length in head["files"]:
+            files[name] = blob[offset:offset + length]
+            offset += length
+        if offset != len(blob):
+            return None
+        return Processed(int(head["width"]), int(head["height"]), files)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write_cached(path: Path, item: Processed) -> None:
+    """Store a cache entry atomically: written beside, then renamed into place."""
+    head = json.dumps({"width": item.width, "height": item.height,
+                       "files": [[name, len(data)] for name, data in item.files.items()]}).encode()
+    blob = _MAGIC + struct.pack(">I", len(head)) + head + b"".join(item.files.values())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[Processed | str]:
+    """Results in the order of `jobs`; cache misses are processed over the cores and stored."""
+    keys = [cache_key(data, share) for data, share in jobs]
+    folder = cache_dir / "images"
+    results: dict[str, Processed | str] = {}
+    misses: dict[str, tuple[bytes, bool]] = {}
+    for key, job in zip(keys, jobs):
+        if key in results or key in misses:
+            continue
+        cached = read_cached(folder / f"{key}.bin")
+        if cached is None:
+            misses[key] = job
+        else:
+            results[key] = cached
+            STATS.cached += 1
+    if misses:
+        todo = list(misses.items())
+        workers = min(len(todo), os.cpu_count() or 1)
+        if workers > 1:
+            context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                done = list(pool.map(_work, [job for _, job in todo]))
+        else:
+            done = [_work(job) for _, job in todo]
+        for (key, _), result in zip(todo, done):
+            results[key] = result
+            STATS.processed += 1
+            if isinstance(result, Processed):
+                write_cached(folder / f"{key}.bin", result)
+    return [results[key] for key in keys]
+
+
+def _file_stems(product: Product) -> list[str]:
+    """A URL-safe, unique file stem for each photo of a product."""
+    stems: list[str] = []
+    for image in product.images:
+        stem = slugify(image.source.stem) or "anh"
+        candidate, n = stem, 2
+        while candidate in stems:
+            candidate, n = f"{stem}-{n}", n + 1
+        stems.append(candidate)
+    return stems
+
+
+def product_pictures(products: tuple[Product, ...], cache_dir: Path) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
+    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems)."""
+    entries = []
     problems: list[Problem] = []
     for product in products:
-        done = []
-        for image in product.images:
-            stem = image.source.stem
-            path = f"{product.path}{stem}.jpg"
+        for index, (image, stem) in enumerate(zip(product.images, _file_stems(product))):
             try:
-                data, width, height = process_image(image.source.read_bytes())
-            except (UnidentifiedImageError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
-                reason = str(exc) if isinstance(exc, ValueError) else "tệp không phải ảnh hoặc ảnh bị hỏng (không đọc được)"
-                problems.append(Problem(product.source, 0, "images", f"\"{image.name}\": {reason}"))
+                data = image.source.read_bytes()
+            except OSError:
+                problems.append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
                 continue
-            files[path] = data
-            done.append(Picture(path, width, height, image.alt))
-        pictures[product.slug] = tuple(done)
-    return pictures, files, problems
+            entries.append((product, image, stem, (data, index == 0)))
+    results = process_all([job for *_, job in entries], cache_dir)
+    pictures: dict[str, list[Picture]] = {p.slug: [] for p in products}
+    files: dict[str, bytes] = {}
+    for (product, image, stem, _), result in zip(entries, results):
+        if isinstance(result, str):
+            problems.append(Problem(product.source, image.line, "images", f"ảnh \"{image.name}\": {result}"))
+            continue
+        variants = []
+        for name, data in result.files.items():
+            if name == SHARE_NAME:
+                files[product.path + SHARE_NAME] = data
+                continue
+            files[f"{product.path}{stem}-{name}"] = data
+            variants.append(name)
+        widths = sorted({int(name.split(".")[0]) for name in variants})
+        jpeg = tuple(Variant(f"{product.path}{stem}-{w}.jpg", w) for w in widths)
+        webp = tuple(Variant(f"{product.path}{stem}-{w}.webp", w) for w in widths)
+        pictures[product.slug].append(Picture(jpeg[-1].path, result.width, result.height, image.alt, jpeg, webp))
+    if any(not p.images for p in products):
+        files[PLACEHOLDER_PATH] = placeholder_image()
+    return {slug: tuple(pics) for slug, pics in pictures.items()}, files, problems
+
+
+def placeholder_image() -> bytes:
+    """A neutral 1200×630 share image drawn in the site's colours: hills and a star, no text."""
+    w, h = SHARE_SIZE
+    img = PILImage.new("RGB", SHARE_SIZE, "#e8f2ea")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, h - 40, w, h), fill="#1f5130")
+    cx, cy, r = w // 2, h // 2 - 20, 210
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill="#ffffff", outline="#c9d3cb", width=4)
+    s = r / 20
+    hills = [(6, 28), (14, 14), (20, 23), (25, 16), (34, 28)]
+    draw.polygon([(cx + (x - 20) * s, cy + (y - 20) * s) for x, y in hills], fill="#1f5130")
+    star = [(20, 6), (22.2, 10.6), (27.2, 11.2), (23.5, 14.6), (24.5, 19.6), (20, 17.1), (15.5, 19.6), (16.5, 14.6),
+            (12.8, 11.2), (17.8, 10.6)]
+    draw.polygon([(cx + (x - 20) * s, cy + (y - 20) * s) for x, y in star], fill="#b8860b")
+    return _encode(img, "JPEG", SHARE_QUALITY)

@@ -134,6 +134,7 @@ class Image:
     source: Path
     name: str
     alt: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
