@@ -137,8 +137,8 @@ class Reader:
             blank = isinstance(raw, Scalar) and (raw.is_null or (spec.required and not raw.text.strip()))
             if raw is None or blank:
                 if spec.required:
-                    what = "để trống trường bắt buộc" if key in lines else "thiếu trường bắt buộc"
-                    self.error(meta.get("__line__", 0) if key not in lines else line, name, f"{what} ({spec.help})")
+                    self.error(meta.get("__line__", 0) if key not in lines else line, name,
+                               f"thiếu trường bắt buộc ({spec.help})")
                 values[key] = None
                 continue
             values[key] = getattr(self, "read_" + spec.kind)(raw, line, name, spec)

@@ -54,11 +54,11 @@ CASES = [
     ("missing-producer", {"products/x.md": without("producer: htx-mat-ong-huu-lien")},
      f"{X}:2: error: producer: thiếu trường bắt buộc (mã chủ thể: tên tệp trong content/producers/ (không có .md))"),
     ("blank-title", {"products/x.md": variant(("title: Mật ong rừng Hữu Liên", 'title: "  "'))},
-     f"{X}:2: error: title: để trống trường bắt buộc (tên sản phẩm)"),
+     f"{X}:2: error: title: thiếu trường bắt buộc (tên sản phẩm)"),
     ("blank-producer", {"products/x.md": variant(("producer: htx-mat-ong-huu-lien", "producer: ''"))},
-     f"{X}:6: error: producer: để trống trường bắt buộc (mã chủ thể: tên tệp trong content/producers/ (không có .md))"),
+     f"{X}:6: error: producer: thiếu trường bắt buộc (mã chủ thể: tên tệp trong content/producers/ (không có .md))"),
     ("blank-certificate-number", {"products/x.md": variant(('number: "1234/QĐ-UBND"', "number:"))},
-     f"{X}:8: error: certificate.number: để trống trường bắt buộc (số quyết định, đặt trong ngoặc kép, "
+     f"{X}:8: error: certificate.number: thiếu trường bắt buộc (số quyết định, đặt trong ngoặc kép, "
      "ví dụ \"1234/QĐ-UBND\")"),
     ("stars-6", {"products/x.md": variant(("stars: 4", "stars: 6"))},
      f"{X}:3: error: stars: hạng sao OCOP phải là 3, 4 hoặc 5; đang ghi \"6\""),
