@@ -12,6 +12,7 @@ from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
 from .kiosk import kiosk_files
 from .refdata import load_refdata
+from .search import INDEX_PATH as SEARCH_INDEX, search_index
 from .render import load_translations, make_environment, page_jobs, render_pages
 from .site import Site, build_site
 
@@ -51,6 +52,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files = render_pages(site, env, t, jobs, memo.pages if memo else None)
     files.update(image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
+    files[SEARCH_INDEX] = search_index(site)  # before the kiosk, whose service worker precaches it
     files.update(kiosk_files(site, env, t, files))
     files["products.json"] = products_json(site)
     files["products.csv"] = products_csv(site)

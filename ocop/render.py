@@ -97,6 +97,7 @@ def page_jobs(site: Site) -> list[PageJob]:
         jobs.append(PageJob(listing.path + "index.html", "listing.html", {"listing": listing}))
     jobs += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
     jobs.append(PageJob("thong-ke/index.html", "stats.html"))
+    jobs.append(PageJob("tim-kiem/index.html", "search.html"))
     jobs += [PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}) for p in site.products if p.traceability]
     jobs.append(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}))
     jobs.append(PageJob("in-nhan/poster/index.html", "posters.html"))
