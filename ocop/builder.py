@@ -13,7 +13,7 @@ from .images import product_pictures
 from .kiosk import kiosk_files
 from .refdata import load_refdata
 from .search import INDEX_PATH as SEARCH_INDEX, search_index
-from .render import load_translations, make_environment, page_jobs, render_pages
+from .render import load_all_translations, make_environment, page_jobs, render_pages
 from .site import Site, build_site
 
 
@@ -47,7 +47,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     site, image_files, warnings = load_site(config, memo)
     assets = collect_assets(config.assets_dir)
     env = make_environment(config, asset_versions(assets))
-    t = load_translations(config.data_dir, "vi")
+    t = load_all_translations(config.data_dir)  # {language: interface text}
     jobs = page_jobs(site)
     files = render_pages(site, env, t, jobs, memo.pages if memo else None)
     files.update(image_files)
@@ -56,7 +56,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files.update(kiosk_files(site, env, t, files))
     files["products.json"] = products_json(site)
     files["products.csv"] = products_csv(site)
-    files["sitemap.xml"] = sitemap_xml(site, [j.url_path for j in jobs if j.path != "404.html"])
+    files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")])
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
     return BuildResult(site, dict(sorted(files.items())), warnings)

@@ -8,6 +8,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .models import Product
+from .render import LANGUAGES, localised
 from .site import Site
 
 
@@ -80,12 +81,18 @@ def products_csv(site: Site) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def sitemap_xml(site: Site, page_paths: list[str]) -> bytes:
-    """sitemap.xml with the absolute URL of every HTML page (404 left out)."""
+def sitemap_xml(site: Site, jobs: list) -> bytes:
+    """sitemap.xml: the absolute URL of every page (render.PageJob) in every language, each with its
+    language alternates (hreflang, x-default = the Vietnamese page)."""
     base = site.config.origin + site.config.base_path
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(page_paths):
-        lines.append(f"<url><loc>{escape(base + path)}</loc></url>")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for job in sorted(jobs, key=lambda j: j.url_path):
+        lines.append(f"<url><loc>{escape(base + job.url_path)}</loc>")
+        for lang in LANGUAGES:
+            lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + localised(job.page_path, lang))}"/>')
+        lines.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(base + job.page_path)}"/>')
+        lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

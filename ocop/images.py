@@ -297,8 +297,7 @@ def product_pictures(products: tuple[Product, ...], cache_dir: Path) -> tuple[di
         jpeg = tuple(Variant(f"{product.path}{stem}-{w}.jpg", w) for w in widths)
         webp = tuple(Variant(f"{product.path}{stem}-{w}.webp", w) for w in widths)
         pictures[product.slug].append(Picture(jpeg[-1].path, result.width, result.height, image.alt, jpeg, webp))
-    if any(not p.images for p in products):
-        files[PLACEHOLDER_PATH] = placeholder_image()
+    files[PLACEHOLDER_PATH] = placeholder_image()  # og:image of every page without a photo of its own
     return {slug: tuple(pics) for slug, pics in pictures.items()}, files, problems
 
 

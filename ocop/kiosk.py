@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from .qr import qr_svg
-from .render import PageJob, render_pages
+from .render import PageJob, in_languages, render_pages
 from .site import Listing, Site
 
 PREFIX = "kiosk/"
@@ -48,6 +48,7 @@ def _product_context(site: Site, product) -> dict:
         "public_qr": Markup(qr_svg(url, product.title, 6)),
         "outside": [(label, link, Markup(qr_svg(link, label, 4))) for label, link in outside],
         "story": unlinked(product.body_html),
+        "story_en": unlinked(product.body_en_html),
     }
 
 
@@ -128,7 +129,8 @@ def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes],
     return (header + source).encode("utf-8")
 
 
-def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, str], files: dict[str, bytes]) -> dict[str, bytes]:
-    """Render the kiosk pages and its service worker; `files` is the rest of the site (assets, photos)."""
-    pages = render_pages(site, env, t, kiosk_jobs(site, env))
+def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]], files: dict[str, bytes]) -> dict[str, bytes]:
+    """Render the kiosk pages in every language (kiosk/, kiosk/en/) and its service worker, which precaches
+    them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos)."""
+    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env)))
     return {**pages, SW_PATH: service_worker(site, env, pages, {**files, **pages})}

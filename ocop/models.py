@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from .text import add_months, commune_key, fold
 
 VALIDITY_MONTHS = 36
 EXPIRING_DAYS = 90
+# The Vietnamese wording of Place.label outside templates (the same strings as data/i18n/vi.yaml).
+PLACE_FORMATS_VI = {"place_former": "{commune} (xã {former} cũ)", "place_former_named": "{commune} ({former} cũ)"}
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,17 @@ class Place:
 
     @property
     def label(self) -> str:
-        """ "Tân Thành (xã Hòa Lạc cũ)" for a former name, else the commune's name."""
+        """ "Tân Thành (xã Hòa Lạc cũ)" for a former name, else the commune's name (Vietnamese, for data files)."""
+        return self.label_in(PLACE_FORMATS_VI)
+
+    def label_in(self, formats: Mapping[str, str]) -> str:
+        """The label with the wording of one language: the `place_former` and `place_former_named`
+        format strings of its translation file ({commune}, {former})."""
         former = self.former_name
         if former is None:
             return self.commune.name
-        if fold(former).startswith(("thi tran", "xa ")):
-            return f"{self.commune.name} ({former} cũ)"
-        return f"{self.commune.name} (xã {former} cũ)"
+        key = "place_former_named" if fold(former).startswith(("thi tran", "xa ")) else "place_former"
+        return formats[key].replace("{commune}", self.commune.name).replace("{former}", former)
 
 
 @dataclass(frozen=True)

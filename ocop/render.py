@@ -16,7 +16,9 @@ from .qr import qr_svg
 from .site import Site
 from .text import format_date, format_number, format_price
 
-LANGUAGES = ("vi",)
+LANGUAGES = ("vi", "en")  # the first is the default, built at the root; the others under <lang>/
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+KIOSK = "kiosk/"  # the kiosk keeps its other languages inside its own folder (kiosk/en/), under its offline worker
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
 
 
@@ -27,11 +29,41 @@ class PageJob:
     path: str
     template: str
     context: dict = field(default_factory=dict)
+    lang: str = LANGUAGES[0]
 
     @property
     def url_path(self) -> str:
-        """The page's path below the base URL ("san-pham/x/"); "" for the home page."""
+        """The page's path below the base URL ("en/san-pham/x/"); "" for the home page."""
         return self.path.removesuffix("index.html")
+
+    @property
+    def page_path(self) -> str:
+        """The page's path without its language ("san-pham/x/" for both languages)."""
+        return unlocalised(self.url_path, self.lang)
+
+
+def localised(path: str, lang: str) -> str:
+    """Where a page path lives in a language: "san-pham/x/" -> "en/san-pham/x/", "kiosk/sao/" -> "kiosk/en/sao/"."""
+    if lang == LANGUAGES[0]:
+        return path
+    if path.startswith(KIOSK):
+        return f"{KIOSK}{lang}/{path[len(KIOSK):]}"
+    return f"{lang}/{path}"
+
+
+def unlocalised(path: str, lang: str) -> str:
+    """The language-free page path of a localised one (the inverse of localised)."""
+    if lang == LANGUAGES[0]:
+        return path
+    if path.startswith(f"{KIOSK}{lang}/"):
+        return KIOSK + path[len(f"{KIOSK}{lang}/"):]
+    return path.removeprefix(f"{lang}/")
+
+
+def is_page(path: str) -> bool:
+    """Whether a site path names a page (a folder or an .html file) rather than a shared file (photo, asset)."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    return path == "" or path.endswith(("/", ".html"))
 
 
 def load_translations(data_dir: Path, lang: str) -> dict[str, str]:
@@ -46,6 +78,11 @@ def load_translations(data_dir: Path, lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def load_all_translations(data_dir: Path) -> dict[str, dict[str, str]]:
+    """{language: interface text} for every built language."""
+    return {lang: load_translations(data_dir, lang) for lang in LANGUAGES}
+
+
 def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the catalog's filters."""
     env = jinja2.Environment(
@@ -57,22 +94,57 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         keep_trailing_newline=True,
     )
     base_path = config.base_path
+    current = {"lang": LANGUAGES[0], "t": {}}  # the page being rendered (set by render_pages)
 
-    def url(path: str = "") -> str:
-        return base_path + path.lstrip("/")
+    def url(path: str = "", lang: str | None = None) -> str:
+        """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
+        path = path.lstrip("/")
+        if is_page(path):
+            path = localised(path, lang or current["lang"])
+        return base_path + path
 
-    def abs_url(path: str = "") -> str:
-        return config.origin + url(path)
+    def abs_url(path: str = "", lang: str | None = None) -> str:
+        return config.origin + url(path, lang)
 
     def asset(name: str) -> str:
         if name not in assets:
             raise jinja2.UndefinedError(f"không có tệp assets/{name}")
-        return url(f"assets/{name}") + f"?v={assets[name]}"
+        return base_path + f"assets/{name}?v={assets[name]}"
+
+    def loc(record: object, name: str) -> str:
+        """A record's text in the page's language: `<name>_en` on English pages when given, else the Vietnamese."""
+        if current["lang"] != LANGUAGES[0]:
+            value = getattr(record, f"{name}_{current['lang']}", "")
+            if value:
+                return value
+        return getattr(record, name)
+
+    def vi_only(record: object, name: str) -> Markup:
+        """' lang="vi"' where an English page falls back to a record's Vietnamese text, else nothing."""
+        if current["lang"] != LANGUAGES[0] and not getattr(record, f"{name}_{current['lang']}", ""):
+            return Markup(f' lang="{LANGUAGES[0]}"')
+        return Markup("")
+
+    def place_label(place: object) -> str:
+        """ "Tân Thành (xã Hòa Lạc cũ)" in the page's language, from the translation's format strings."""
+        return place.label_in(current["t"])  # type: ignore[attr-defined]
+
+    def listing_title(listing: object) -> str:
+        """The heading of a group, commune or star-level listing in the page's language."""
+        t = current["t"]
+        if listing.kind == "stars":  # type: ignore[attr-defined]
+            stars = listing.stars  # type: ignore[attr-defined]
+            return t["stars_label"].replace("{n}", str(stars)) if stars else t["unranked"]
+        if listing.group is not None:  # type: ignore[attr-defined]
+            return loc(listing.group, "name")  # type: ignore[attr-defined]
+        return listing.title  # type: ignore[attr-defined]
 
     def qr(data: str, title: str = "") -> Markup:
         return Markup(qr_svg(data, title))
 
-    env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr)
+    env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr, loc=loc, vi_only=vi_only,
+                       place_label=place_label, listing_title=listing_title, languages=LANGUAGES, locales=LOCALES)
+    env.globals["_current"] = current
     env.filters.update(
         price=format_price,
         date=format_date,
@@ -83,7 +155,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
 
 
 def page_jobs(site: Site) -> list[PageJob]:
-    """Every HTML page of the site, in a fixed order."""
+    """Every HTML page of the site in every language, in a fixed order."""
     jobs = [PageJob("index.html", "home.html")]
     jobs.append(PageJob("san-pham/index.html", "products.html", {"products": site.products}))
     jobs += [PageJob(p.path + "index.html", "product.html", {"product": p}) for p in site.products]
@@ -102,24 +174,42 @@ def page_jobs(site: Site) -> list[PageJob]:
     jobs.append(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}))
     jobs.append(PageJob("in-nhan/poster/index.html", "posters.html"))
     jobs.append(PageJob("404.html", "404.html"))
-    return jobs
+    return in_languages(jobs)
 
 
-def render_pages(site: Site, env: jinja2.Environment, t: dict[str, str], jobs: list[PageJob], memo=None) -> dict[str, bytes]:
-    """Render the given pages; template problems name the template file and line.
+def in_languages(jobs: list[PageJob]) -> list[PageJob]:
+    """Each page once per language: the default language at its path, the others under <lang>/."""
+    return [PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES for job in jobs]
+
+
+def language_context(config: Config, texts: dict[str, dict[str, str]], lang: str) -> dict:
+    """What every page in one language shares: its interface text, language and the site's name in it."""
+    t = texts[lang]
+    default = lang == LANGUAGES[0]
+    return {"t": t, "lang": lang, "locale": LOCALES[lang],
+            "site_title": config.title if default else t["site_title"],
+            "site_description": (config.description or t["site_description"]) if default else t["site_description"]}
+
+
+def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str, str]], jobs: list[PageJob],
+                 memo=None) -> dict[str, bytes]:
+    """Render the given pages, each with the interface text of its language (`texts`: {lang: text});
+    template problems name the template file and line.
 
     `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged.
     """
     files: dict[str, bytes] = {}
-    shared = {"site": site, "t": t, "lang": "vi"}
+    current = env.globals["_current"]
     for job in jobs:
+        shared = {"site": site, **language_context(site.config, texts, job.lang)}
+        current.update(lang=job.lang, t=shared["t"])
         if memo is not None and (previous := memo.reuse(job, site)) is not None:
             files[job.path] = previous
             continue
         view = memo.view(site) if memo is not None else site
         try:
             template = env.get_template(job.template)
-            html = template.render(shared, site=view, page_path=job.url_path, **job.context)
+            html = template.render(shared, site=view, page_path=job.page_path, **job.context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"templates/{exc.name or job.template}:{exc.lineno}: lỗi cú pháp mẫu: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:

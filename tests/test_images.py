@@ -129,7 +129,7 @@ def test_no_published_file_carries_metadata_and_originals_are_not_copied(built_p
     originals = {p.read_bytes() for p in (photo_site / "products").iterdir() if p.suffix in (".jpg", ".png")}
     published = [p for p in built_photos.rglob("*") if p.is_file()]
     photos = [p for p in published if p.suffix in (".jpg", ".webp", ".png")]
-    assert len(photos) == 11
+    assert len(photos) == 12  # the 11 photo files and share image, plus og-default.jpg (share image of pages without a photo)
     for path in published:
         assert path.read_bytes() not in originals, path
     for path in photos:
