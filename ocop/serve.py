@@ -205,8 +205,26 @@ class PreviewServer(Server):
             handlers.append((r"/", web.RedirectHandler, {"url": self.base_path}))
             handlers.append((self.base_path.rstrip("/"), web.RedirectHandler, {"url": self.base_path}))
         handlers.append((self.base_path + "(.*)", PageHandler, {"preview": self.preview}))
-        handlers.append((r"/(.*)", PageHandler, {"preview": self.preview}))
+        if self.base_path != "/":
+            handlers.append((r"/.*", OutsideHandler, {"base_path": self.base_path}))
         return handlers
+
+
+class OutsideHandler(web.RequestHandler):
+    """A 404 for any address outside the base path, as GitHub Pages would answer once published."""
+
+    def initialize(self, base_path: str) -> None:
+        self.base_path = base_path
+
+    def get(self) -> None:
+        self.set_status(404)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        path = html.escape(self.request.path)
+        self.write(f"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>404</title></head><body>"
+                   f"<h1>404: {path}</h1><p>Địa chỉ này nằm ngoài đường dẫn gốc <code>{html.escape(self.base_path)}</code>. "
+                   f"Khi xuất bản lên GitHub Pages, liên kết tới đây sẽ bị lỗi: hãy tạo liên kết bằng url() trong mẫu "
+                   f"hoặc viết đủ đường dẫn gốc.</p><p><a href=\"{html.escape(self.base_path)}\">Về trang chủ</a></p></body></html>")
 
 
 def preview_base_url(host: str, port: int, base_path: str | None, configured_base_url: str) -> str:

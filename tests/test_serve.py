@@ -63,6 +63,9 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
         assert "livereload" not in (output / "san-pham/na-yen-son/index.html").read_text(encoding="utf-8")  # ... not on disk
         status, url, _ = fetch(port, "/")
         assert status == 200 and url.endswith("/ocop-huu-lung/")
+        status, _, body = fetch(port, "/assets/style.css")  # outside the base path: 404, as on GitHub Pages
+        assert status == 404 and "/ocop-huu-lung/" in body
+        assert fetch(port, "/ocop-huu-lung/assets/style.css")[0] == 200
 
         path = content / "products/na-yen-son/index.md"
         text = path.read_text(encoding="utf-8")
