@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import qr
 from .assets import asset_versions, collect_assets
+from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
@@ -29,7 +31,15 @@ class BuildResult:
 def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
     """Read and validate everything (no output written); raise ContentErrors with every problem."""
     ref = load_refdata(config.data_dir)
-    catalog, problems = load_catalog(config.content_dir, ref, memo.content if memo else None)
+    if memo is not None:
+        catalog, problems = load_catalog(config.content_dir, ref, memo.content)
+    else:
+        cache = BuildCache(config.cache_dir if config.use_cache else None, config.jobs)
+        try:
+            cache.prepare(config.content_dir)
+            catalog, problems = load_catalog(config.content_dir, ref, cache)
+        finally:
+            cache.save()
     if catalog is None:
         raise ContentErrors(problems)
     pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir)
@@ -44,6 +54,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     `memo` (an ocop.incremental.BuildMemo) lets a rebuild reuse what did not change; the files are
     the same bytes either way. Pages rendered from templates belong in render.page_jobs.
     """
+    qr.use_cache(config.cache_dir if config.use_cache else None)
     site, image_files, warnings = load_site(config, memo)
     assets = collect_assets(config.assets_dir)
     env = make_environment(config, asset_versions(assets))

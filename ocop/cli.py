@@ -33,6 +33,8 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="địa chỉ gốc khi xuất bản, ví dụ https://ten.github.io/kho/")
     parser.add_argument("--today", type=_date, help="ngày dùng để tính hạn chứng nhận (mặc định: hôm nay)")
     parser.add_argument("--cache", type=Path, help="thư mục lưu ảnh đã xử lý (mặc định: .cache/)")
+    parser.add_argument("--jobs", type=int, help="số tiến trình dùng khi dựng trang lớn (mặc định: số nhân CPU; 1: một tiến trình)")
+    parser.add_argument("--no-cache", action="store_true", help="không dùng và không ghi bộ nhớ đệm .cache/ (nội dung, Markdown, mã QR)")
     parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi của chương trình")
 
 
@@ -71,6 +73,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         output_dir=args.output.resolve() if args.output else None,
         base_url=args.base_url,
         today=args.today,
+        jobs=max(args.jobs, 1) if args.jobs is not None else None,
+        use_cache=False if args.no_cache else None,
         cache_dir=args.cache.resolve() if args.cache else None,
     )
 

@@ -58,6 +58,8 @@ class Config:
     cache_dir: Path = PROJECT_ROOT / ".cache"
     today: dt.date = field(default_factory=dt.date.today)
     config_path: Path | None = None
+    jobs: int = 0  # worker processes for big builds; 0: every core, 1: this process only (ocop.parallel)
+    use_cache: bool = True  # keep parsed content, Markdown and QR codes under cache_dir between builds
 
     @property
     def templates_dir(self) -> Path:

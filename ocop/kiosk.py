@@ -11,7 +11,7 @@ import re
 import jinja2
 from markupsafe import Markup
 
-from .qr import qr_svg
+from .qr import QrCode
 from .render import PageJob, in_languages, render_pages
 from .site import Listing, Site
 
@@ -45,8 +45,8 @@ def _product_context(site: Site, product) -> dict:
     return {
         "product": product,
         "public_url": url,
-        "public_qr": Markup(qr_svg(url, product.title, 6)),
-        "outside": [(label, link, Markup(qr_svg(link, label, 4))) for label, link in outside],
+        "public_qr": QrCode(url, product.title, 6),
+        "outside": [(label, link, QrCode(link, label, 4)) for label, link in outside],
         "story": unlinked(product.body_html),
         "story_en": unlinked(product.body_en_html),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
@@ -29,7 +30,27 @@ _H1 = re.compile(r"<(/?)h1\b")
 _converter = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
 
 
+_rendered: dict[bytes, str] | None = None  # texts rendered by earlier builds (ocop.cache), by sha256
+
+
+def remember_rendered(store: dict[bytes, str] | None) -> None:
+    """Use (and fill) `store` of rendered texts in render_markdown; None: always render."""
+    global _rendered
+    _rendered = store
+
+
 def render_markdown(text: str) -> str:
+    """Safe HTML for a Markdown text, from the build cache when it rendered the same text before."""
+    if _rendered is None:
+        return markdown_to_html(text)
+    key = hashlib.sha256(text.encode("utf-8")).digest()
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = markdown_to_html(text)
+    return html
+
+
+def markdown_to_html(text: str) -> str:
     """Render Markdown, then sanitise: no script, no event handlers, no javascript: URLs."""
     _converter.reset()
     raw = _converter.convert(text)

@@ -1,0 +1,134 @@
+"""The build cache under cache_dir: parsed content files and rendered Markdown, kept between builds.
+
+Entries are keyed by what they are made from (a file's bytes and place, a Markdown text) and by the
+code that made them, so a stale entry is never used: an edited file simply misses. A full build
+reads and renders the files that miss with worker processes (ocop.parallel), then saves the cache
+atomically. The result is the same as reading everything afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+import markdown
+import nh3
+import yaml
+
+from . import markup
+from .content import find_entries
+from .parallel import map_in_order
+from .source import Scalar, Source, read_source
+
+SECTIONS = ("producers", "products", "pages")
+
+
+def _code_version(*modules: object) -> str:
+    """A hash of the source files of the modules that make the cached values, and library versions."""
+    digest = hashlib.sha256(f"{markdown.__version__} {nh3.__version__} {yaml.__version__}".encode())
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())  # type: ignore[attr-defined]
+    return digest.hexdigest()[:16]
+
+
+def text_key(text: str) -> bytes:
+    """The key of a rendered Markdown text (as ocop.markup.render_markdown keeps it)."""
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _prepare(item: tuple[Path, Path, bytes | None], cached: dict[bytes, str]) -> tuple:
+    """Read one content file and render its Markdown texts (in a worker)."""
+    path, content_dir, _ = item
+    source, problems = read_source(path, content_dir)
+    html = {}
+    if source is not None:
+        for text in _texts(source):
+            key = text_key(text)
+            if key not in cached:
+                html[key] = markup.markdown_to_html(text)
+    return source, problems, html
+
+
+def _texts(source: Source) -> list[str]:
+    """The Markdown texts of a file: its body and its body_en field."""
+    texts = [source.body]
+    extra = source.meta.get("body_en")
+    if isinstance(extra, Scalar):
+        texts.append(extra.text.strip())
+    return [text for text in texts if text.strip()]
+
+
+class BuildCache:
+    """Content files read and Markdown rendered by earlier builds (`folder` None: nothing kept)."""
+
+    def __init__(self, folder: Path | None, jobs: int = 0):
+        from . import source as source_module
+
+        self.jobs = jobs
+        self._file = folder / f"content-{_code_version(source_module, markup)}.pickle" if folder else None
+        self._sources: dict[Path, tuple] = {}
+        self._markdown: dict[bytes, str] = {}
+        self._changed = False
+        if self._file is not None:
+            try:
+                self._sources, self._markdown = pickle.loads(self._file.read_bytes())
+            except Exception:  # missing, unreadable or from another version: start empty
+                self._sources, self._markdown = {}, {}
+        self._used_sources: dict[Path, tuple] = {}
+        self._size = len(self._markdown)
+        markup.remember_rendered(self._markdown)
+
+    def prepare(self, content_dir: Path) -> None:
+        """Read every content file that changed since the cached build (in parallel when many)."""
+        todo = []
+        for section in SECTIONS:
+            for _, path in find_entries(content_dir / section):
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).digest()
+                except OSError:
+                    digest = None
+                hit = self._sources.get(path)
+                if digest is not None and hit is not None and hit[0] == (digest, content_dir):
+                    self._keep(path, hit)
+                else:
+                    todo.append((path, content_dir, digest))
+        results = map_in_order(lambda item: _prepare(item, self._markdown), todo, self.jobs)
+        for (path, content_dir_, digest), (source, problems, html) in zip(todo, results):
+            self._markdown.update(html)
+            self._changed = True
+            if digest is not None:
+                self._keep(path, ((digest, content_dir_), source, problems))
+
+    def _keep(self, path: Path, entry: tuple) -> None:
+        self._used_sources[path] = entry
+
+    # The hooks load_catalog calls (the same as ocop.incremental.ContentMemo's).
+    def read_source(self, path: Path, content_dir: Path, read) -> tuple:
+        hit = self._used_sources.get(path)
+        if hit is not None and hit[0][1] == content_dir:
+            return hit[1], list(hit[2])
+        return read(path, content_dir)
+
+    def record(self, kind: str, source: object, extra: tuple, problems: list, make) -> object:
+        return make(problems)
+
+    def image_stamps(self, source: object) -> tuple:
+        return ()
+
+    def save(self) -> None:
+        """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
+        markup.remember_rendered(None)
+        if self._file is None or not (self._changed or len(self._markdown) != self._size):
+            return
+        keys = {text_key(text) for _, source, _ in self._used_sources.values() if source is not None
+                for text in _texts(source)}
+        used_markdown = {key: self._markdown[key] for key in sorted(keys) if key in self._markdown}
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
+            temp.write_bytes(pickle.dumps((self._used_sources, used_markdown), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temp, self._file)
+        except OSError:
+            pass  # a read-only or full cache only makes the next build slower
