@@ -145,10 +145,14 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr, loc=loc, vi_only=vi_only,
                        place_label=place_label, listing_title=listing_title, languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
+    def thousands(text: str) -> str:
+        """A number formatted with Vietnamese dots, with the page language's thousands separator."""
+        return text.replace(".", current["t"].get("thousands_separator", "."))
+
     env.filters.update(
-        price=format_price,
+        price=lambda amount: thousands(format_price(amount)),
         date=format_date,
-        number=format_number,
+        number=lambda value: thousands(format_number(value)),
         json=lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
     )
     return env
