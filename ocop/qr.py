@@ -22,13 +22,18 @@ def use_cache(folder: Path | None) -> None:
     _store = folder / "qr" / _MAKER if folder is not None else None
 
 
-@functools.lru_cache(maxsize=None)
 def qr_svg(data: str, title: str = "", scale: int = 4) -> str:
     """An inline <svg> QR code for `data` (error correction M), sized by its viewBox."""
+    return _qr_svg(data, title, scale, _store)
+
+
+@functools.lru_cache(maxsize=None)
+def _qr_svg(data: str, title: str, scale: int, store: Path | None) -> str:
+    """qr_svg, from memory, else from the cache folder `store`, else drawn (and saved there)."""
     path = None
-    if _store is not None:
+    if store is not None:
         key = hashlib.sha256(f"{data}\0{title}\0{scale}".encode("utf-8")).hexdigest()
-        path = _store / key[:2] / f"{key}.svg"
+        path = store / key[:2] / f"{key}.svg"
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
