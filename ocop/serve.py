@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import os
+import socket
 import threading
 import time
 import traceback
@@ -235,6 +236,15 @@ def preview_base_url(host: str, port: int, base_path: str | None, configured_bas
     return f"http://{shown}:{port}{path}"
 
 
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback, as the host name resolves them."""
+    try:
+        _, _, addresses = socket.gethostbyname_ex(socket.gethostname())
+    except OSError:
+        return []
+    return sorted({a for a in addresses if not a.startswith("127.")})
+
+
 def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, base_path: str,
           watch: list[Path]) -> int:
     """Build once, then serve and rebuild on change until Ctrl+C."""
@@ -247,7 +257,11 @@ def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, b
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Xem trước tại http://{shown}:{port}{base_path}  (Ctrl+C để dừng)", flush=True)
     if host in ("0.0.0.0", "::"):
-        print("Điện thoại cùng mạng: mở http://<địa chỉ IP của máy này>:" f"{port}{base_path}", flush=True)
+        addresses = lan_addresses()
+        for address in addresses:
+            print(f"Điện thoại cùng mạng: mở http://{address}:{port}{base_path}", flush=True)
+        if not addresses:
+            print("Điện thoại cùng mạng: mở http://<địa chỉ IP của máy này>:" f"{port}{base_path}", flush=True)
     try:
         server.serve(port=port, host=host, debug=False, restart_delay=0)
     except OSError as exc:
