@@ -64,7 +64,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files.update(image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
     files[SEARCH_INDEX] = search_index(site)  # before the kiosk, whose service worker precaches it
-    files.update(kiosk_files(site, env, t, files))
+    files.update(kiosk_files(site, env, t, files, memo.pages if memo else None))
     files["products.json"] = products_json(site)
     files["products.csv"] = products_csv(site)
     files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")])

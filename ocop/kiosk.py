@@ -62,12 +62,14 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
     browse = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
               "commune": kiosk_listings(site.communes)}
     has_search = SEARCH_TEMPLATE in env.list_templates()
-    shared = {"browse": browse, "has_search": has_search}
-    jobs = [PageJob(PREFIX + "index.html", "kiosk/home.html", {**shared, "attract": site.featured or site.products[:6]})]
+    shared = {"has_search": has_search}  # `browse` only for the pages that show it: an edit in `serve` re-renders few
+    jobs = [PageJob(PREFIX + "index.html", "kiosk/home.html",
+                    {**shared, "browse": browse, "attract": site.featured or site.products[:6]})]
     jobs.append(PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
                         {**shared, "title_key": "all_products", "title": "", "products": site.products, "kind": "all"}))
     for kind, index_path in (("stars", "sao/"), ("group", "nhom/"), ("commune", "xa/")):
-        jobs.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html", {**shared, "kind": kind}))
+        jobs.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html",
+                            {**shared, "browse": browse, "kind": kind}))
         for listing in browse[kind]:
             jobs.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
                                 {**shared, "title_key": "", "title": listing.title, "products": listing.products,
@@ -76,7 +78,7 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
         jobs.append(PageJob(PREFIX + product.path + "index.html", "kiosk/product.html",
                             {**shared, **_product_context(site, product)}))
     if has_search:
-        jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, shared))
+        jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
     return jobs
 
 
@@ -99,23 +101,51 @@ def precache_list(base_path: str, pages: dict[str, bytes], files: dict[str, byte
     urls: dict[str, bytes] = {}
     for path, data in pages.items():
         urls[_page_url(base_path, path)] = data
-        page_dir = posixpath.dirname(base_path + path) + "/"
-        for raw in _URL_ATTR.findall(data.decode("utf-8")):
-            url = html.unescape(raw)
-            if "://" in url or url.startswith(("data:", "mailto:", "tel:", "#", "//")):
-                continue
-            url = url if url.startswith("/") else posixpath.normpath(page_dir + url.split("#", 1)[0]) + ("/" if url.endswith("/") else "")
-            target = _file_for(base_path, url)
-            if target is not None and target in files:
-                urls[url.split("#", 1)[0]] = files[target]
+        for url, target in _same_bytes(("refs", base_path, path), data, lambda: _references(base_path, path, data)):
+            if target in files:
+                urls[url] = files[target]
     return dict(sorted(urls.items()))
+
+
+def _references(base_path: str, path: str, data: bytes) -> list[tuple[str, str | None]]:
+    """(URL without #part, output file) for each same-site URL a page's attributes name."""
+    found = []
+    page_dir = posixpath.dirname(base_path + path) + "/"
+    for raw in _URL_ATTR.findall(data.decode("utf-8")):
+        url = html.unescape(raw)
+        if "://" in url or url.startswith(("data:", "mailto:", "tel:", "#", "//")):
+            continue
+        url = url if url.startswith("/") else posixpath.normpath(page_dir + url.split("#", 1)[0]) + ("/" if url.endswith("/") else "")
+        target = _file_for(base_path, url)
+        if target is not None:
+            found.append((url.split("#", 1)[0], target))
+    return found
+
+
+_previous: dict[tuple, tuple[bytes, object]] = {}
+_current: dict[tuple, tuple[bytes, object]] = {}
+
+
+def _same_bytes(key: tuple, data: bytes, make):
+    """`make()`, or its value from the previous build when `data` is the very same bytes object (`serve`)."""
+    hit = _previous.get(key) or _current.get(key)
+    if hit is None or hit[0] is not data:
+        hit = (data, make())
+    _current[key] = hit
+    return hit[1]
+
+
+def _forget_older_builds() -> None:
+    """Keep only what this build computed for the next one."""
+    global _previous, _current
+    _previous, _current = _current, {}
 
 
 def cache_version(precache: dict[str, bytes], worker_source: str) -> str:
     """A short content hash of the precache list, every cached byte and the worker's code."""
     digest = hashlib.sha256(worker_source.encode("utf-8"))
     for url, data in precache.items():
-        digest.update(b"\0" + url.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        digest.update(b"\0" + url.encode("utf-8") + b"\0" + _same_bytes(("sha256", url), data, lambda: hashlib.sha256(data).digest()))
     return digest.hexdigest()[:16]
 
 
@@ -129,8 +159,12 @@ def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes],
     return (header + source).encode("utf-8")
 
 
-def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]], files: dict[str, bytes]) -> dict[str, bytes]:
+def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]], files: dict[str, bytes],
+                memo=None) -> dict[str, bytes]:
     """Render the kiosk pages in every language (kiosk/, kiosk/en/) and its service worker, which precaches
-    them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos)."""
-    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env)))
-    return {**pages, SW_PATH: service_worker(site, env, pages, {**files, **pages})}
+    them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos).
+    `memo` (an ocop.incremental.PageMemo) reuses unchanged pages, as render_pages does."""
+    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env)), memo)
+    worker = service_worker(site, env, pages, {**files, **pages})
+    _forget_older_builds()
+    return {**pages, SW_PATH: worker}

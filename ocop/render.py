@@ -12,6 +12,7 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
+from .parallel import map_in_order
 from .qr import qr_svg
 from .site import Site
 from .text import format_date, format_number, format_price
@@ -83,6 +84,17 @@ def load_all_translations(data_dir: Path) -> dict[str, dict[str, str]]:
     return {lang: load_translations(data_dir, lang) for lang in LANGUAGES}
 
 
+def _bytecode_cache(config: Config) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept under cache_dir (Jinja checks each against its template's source)."""
+    if not config.use_cache:
+        return None
+    try:
+        (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+
+
 def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the catalog's filters."""
     env = jinja2.Environment(
@@ -92,6 +104,8 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # compiled templates, checked against each template's source by Jinja
+        bytecode_cache=_bytecode_cache(config),
     )
     base_path = config.base_path
     current = {"lang": LANGUAGES[0], "t": {}}  # the page being rendered (set by render_pages)
@@ -201,29 +215,41 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
     template problems name the template file and line.
 
     `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged.
+    Without one, many pages are rendered by worker processes (ocop.parallel), in the same order.
     """
+    if memo is None:
+        for name in sorted({job.template for job in jobs}):  # compiled once, before workers fork
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported with its page below
+        pages = map_in_order(lambda job: render_page(env, texts, site, job), jobs, site.config.jobs)
+        return {job.path: page for job, page in zip(jobs, pages)}
     files: dict[str, bytes] = {}
-    current = env.globals["_current"]
     for job in jobs:
-        shared = {"site": site, **language_context(site.config, texts, job.lang)}
-        current.update(lang=job.lang, t=shared["t"])
-        if memo is not None and (previous := memo.reuse(job, site)) is not None:
+        if (previous := memo.reuse(job, site)) is not None:
             files[job.path] = previous
             continue
-        view = memo.view(site) if memo is not None else site
-        try:
-            template = env.get_template(job.template)
-            html = template.render(shared, site=view, page_path=job.page_path, **job.context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"templates/{exc.name or job.template}:{exc.lineno}: lỗi cú pháp mẫu: {exc.message}") from None
-        except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"templates/{exc.name}: không tìm thấy tệp mẫu") from None
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
-            raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
-        files[job.path] = html.encode("utf-8")
-        if memo is not None:
-            memo.store(job, view, files[job.path])
+        view = memo.view(site)
+        files[job.path] = render_page(env, texts, view, job)
+        memo.store(job, view, files[job.path])
     return files
+
+
+def render_page(env: jinja2.Environment, texts: dict[str, dict[str, str]], site: object, job: PageJob) -> bytes:
+    """One page's bytes; `site` is the Site or a recording view of it (ocop.incremental.SiteView)."""
+    shared = {"site": site, **language_context(env.globals["config"], texts, job.lang)}
+    env.globals["_current"].update(lang=job.lang, t=shared["t"])
+    try:
+        template = env.get_template(job.template)
+        html = template.render(shared, page_path=job.page_path, **job.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"templates/{exc.name or job.template}:{exc.lineno}: lỗi cú pháp mẫu: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"templates/{exc.name}: không tìm thấy tệp mẫu") from None
+    except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
+        raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
+    return html.encode("utf-8")
 
 
 def _template_line(exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -25,6 +26,7 @@ def head_fields(product: Product) -> list[str]:
     return [product.title, product.producer.name, product.place.label, product.group.name, *product.tags]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # unchanged products are the same objects between `serve` rebuilds
 def body_words(product: Product) -> list[str]:
     """The distinct folded words of the body that the shown fields do not already contain, sorted."""
     shown = {w for text in head_fields(product) for w in words(text)}
