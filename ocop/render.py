@@ -15,7 +15,7 @@ from .errors import ConfigError, TemplateError
 from .parallel import map_in_order
 from .qr import qr_svg
 from .site import Site
-from .text import format_date, format_number, format_price
+from .text import format_date, format_number, format_price, slugify
 
 LANGUAGES = ("vi", "en")  # the first is the default, built at the root; the others under <lang>/
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -143,6 +143,15 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         """ "Tân Thành (xã Hòa Lạc cũ)" in the page's language, from the translation's format strings."""
         return place.label_in(current["t"])  # type: ignore[attr-defined]
 
+    def plural(key: str, n: int) -> str:
+        """A count in the page's language: the `<key>_one` text for 1 ("1 product"), else `<key>` ("{n} products")."""
+        t = current["t"]
+        return t[f"{key}_one" if n == 1 and f"{key}_one" in t else key].replace("{n}", str(n))
+
+    def kind_label(kind: str) -> str:
+        """A producer's kind ("hợp tác xã") in the page's language: the `kind_<slug>` translation."""
+        return current["t"].get("kind_" + slugify(kind).replace("-", "_"), kind)
+
     def listing_title(listing: object) -> str:
         """The heading of a group, commune or star-level listing in the page's language."""
         t = current["t"]
@@ -157,7 +166,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         return Markup(qr_svg(data, title))
 
     env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr, loc=loc, vi_only=vi_only,
-                       place_label=place_label, listing_title=listing_title, languages=LANGUAGES, locales=LOCALES)
+                       place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural, languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
     def thousands(text: str) -> str:
         """A number formatted with Vietnamese dots, with the page language's thousands separator."""

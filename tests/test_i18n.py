@@ -123,3 +123,11 @@ def test_language_switch_lands_on_the_same_product_and_back(browser, sample_outp
 def test_kiosk_language_switch_stays_in_the_kiosk(browser, sample_output: Path):
     _switch_round_trip(browser, sample_output, "kiosk/san-pham/na-cai-kinh/", "a.k-lang",
                        "kiosk/en/san-pham/na-cai-kinh/", "en", "Cai Kinh custard apple")
+
+
+def test_producer_kinds_and_counts_are_translated(sample_output: Path):
+    en = parse_html(sample_output / "en" / "chu-the" / "index.html").text
+    vi = parse_html(sample_output / "chu-the" / "index.html").text
+    assert "cooperative · Cai Kinh · 1 product" in en and "1 products" not in en
+    assert "hợp tác xã" not in en
+    assert "hợp tác xã · Cai Kinh · 1 sản phẩm" in vi
