@@ -166,11 +166,13 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._pages: dict[str, tuple] = {}
+        self.fragments: dict[tuple, object] = {}  # product cards (render.make_environment's `once`)
         self.rendered = 0
         self.reused = 0
 
     def clear(self) -> None:
         self._pages.clear()
+        self.fragments.clear()
 
     def start(self) -> None:
         self.rendered = self.reused = 0

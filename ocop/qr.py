@@ -38,7 +38,7 @@ def _qr_svg(data: str, title: str, scale: int, store: Path | None) -> str:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             pass
-    code = segno.make_qr(data, error="m")
+    code = _code(data)
     out = io.BytesIO()
     code.save(out, kind="svg", xmldecl=False, svgns=True, scale=scale, border=4, dark="#000", light="#fff",
               title=title or None, svgclass="qr", lineclass=None, omitsize=True)
@@ -46,6 +46,12 @@ def _qr_svg(data: str, title: str, scale: int, store: Path | None) -> str:
     if path is not None:
         _save(path, svg)
     return svg
+
+
+@functools.lru_cache(maxsize=4096)
+def _code(data: str) -> segno.QRCode:
+    """The encoded symbol (the costly part), shared by the drawings of one address with other titles and sizes."""
+    return segno.make_qr(data, error="m")
 
 
 def _save(path: Path, svg: str) -> None:

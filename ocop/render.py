@@ -108,7 +108,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         bytecode_cache=_bytecode_cache(config),
     )
     base_path = config.base_path
-    current = {"lang": LANGUAGES[0], "t": {}}  # the page being rendered (set by render_pages)
+    current = {"lang": LANGUAGES[0], "t": {}, "fragments": {}}  # the page being rendered (set by render_pages)
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -168,6 +168,20 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, qr=qr, loc=loc, vi_only=vi_only,
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural, languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
+
+    def once(macro: jinja2.runtime.Macro, product: object, site: object, t: dict, *flags: object) -> Markup:
+        """A product's card, rendered once per language and flags, then reused by every page that lists it.
+
+        The key reads from `site` what the card reads (its photos, the date), so a page's recorded reads
+        (ocop.incremental) stay complete when the card comes from this store.
+        """
+        key = (macro.name, product, site.pictures.get(product.slug), site.today, current["lang"], flags)  # type: ignore[attr-defined]
+        html = current["fragments"].get(key)
+        if html is None:
+            html = current["fragments"][key] = macro(product, site, t, *flags)
+        return html
+
+    env.globals["once"] = once
     def thousands(text: str) -> str:
         """A number formatted with Vietnamese dots, with the page language's thousands separator."""
         return text.replace(".", current["t"].get("thousands_separator", "."))
@@ -240,6 +254,7 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
             files[job.path] = previous
             continue
         view = memo.view(site)
+        env.globals["_current"]["fragments"] = memo.fragments  # kept between rebuilds like the pages
         files[job.path] = render_page(env, texts, view, job)
         memo.store(job, view, files[job.path])
     return files
