@@ -131,3 +131,20 @@ def test_producer_kinds_and_counts_are_translated(sample_output: Path):
     assert "cooperative · Cai Kinh · 1 product" in en and "1 products" not in en
     assert "hợp tác xã" not in en
     assert "hợp tác xã · Cai Kinh · 1 sản phẩm" in vi
+
+
+def test_every_page_has_a_switch_to_the_same_page_in_the_other_language(sample_output: Path):
+    for path in sorted(sample_output.rglob("*.html")):
+        rel = path.relative_to(sample_output).as_posix()
+        english = rel.startswith(("en/", "kiosk/en/"))
+        switch = parse_html(path).find("a", class_="k-lang" if rel.startswith("kiosk/") else "lang-switch")
+        assert switch is not None, rel
+        assert switch.attrs["hreflang"] == switch.attrs["lang"] == ("vi" if english else "en"), rel
+        target = switch.attrs["href"].removeprefix("/ocop-huu-lung/")
+        target_file = target + "index.html" if target == "" or target.endswith("/") else target
+        assert (sample_output / target_file).is_file(), rel
+        if english:
+            expected = rel.replace("kiosk/en/", "kiosk/", 1) if rel.startswith("kiosk/") else rel.removeprefix("en/")
+        else:
+            expected = "kiosk/en/" + rel[len("kiosk/"):] if rel.startswith("kiosk/") else "en/" + rel
+        assert target_file == expected, rel
