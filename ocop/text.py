@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,16 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lowercase, drop diacritics and turn đ into d: "Đồng Tân" -> "dong tan"."""
+    return _fold_short(text) if len(text) <= 200 else _fold(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_short(text: str) -> str:
+    """fold for names and titles, which come back on every page that shows them."""
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
