@@ -32,7 +32,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, help="thư mục kết quả (mặc định: output/)")
     parser.add_argument("--base-url", help="địa chỉ gốc khi xuất bản, ví dụ https://ten.github.io/kho/")
     parser.add_argument("--today", type=_date, help="ngày dùng để tính hạn chứng nhận (mặc định: hôm nay)")
-    parser.add_argument("--cache", type=Path, help="thư mục lưu ảnh đã xử lý (mặc định: .cache/)")
+    parser.add_argument("--cache", type=Path, help="thư mục bộ nhớ đệm: ảnh đã xử lý, nội dung đã đọc, mã QR (mặc định: .cache/)")
     parser.add_argument("--jobs", type=int, help="số tiến trình dùng khi dựng trang lớn (mặc định: số nhân CPU; 1: một tiến trình)")
     parser.add_argument("--no-cache", action="store_true", help="không dùng và không ghi bộ nhớ đệm .cache/ (nội dung, Markdown, mã QR)")
     parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi của chương trình")
