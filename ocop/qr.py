@@ -11,6 +11,10 @@ from pathlib import Path
 
 import segno
 
+from . import qrmask
+
+qrmask.install()  # segno's own mask choice, computed with NumPy (same symbols, faster)
+
 # What a cached SVG was made by: this file (the drawing options) and segno's version.
 _MAKER = hashlib.sha256(Path(__file__).read_bytes() + segno.__version__.encode()).hexdigest()[:16]
 _store: Path | None = None
