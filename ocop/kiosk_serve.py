@@ -100,11 +100,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threaded server that does not print a traceback when a browser drops a connection."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start_server(output_dir: Path, base_path: str, port: int) -> http.server.ThreadingHTTPServer:
     """Serve `output_dir` at http://127.0.0.1:<port><base_path> from a background thread."""
     handler = type("KioskHandler", (_Handler,), {"base_path": base_path})
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(output_dir)))
+        server = QuietServer(("127.0.0.1", port), partial(handler, directory=str(output_dir)))
     except OSError as exc:
         raise SiteError(f"không mở được cổng {port} trên 127.0.0.1 ({exc.strerror}); chọn cổng khác bằng --port") from None
     server.daemon_threads = True

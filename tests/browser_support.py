@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ocop.kiosk_serve import QuietServer
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -183,7 +185,7 @@ def static_server(root_dir: str | os.PathLike[str], base_path: str = "/") -> str
     def factory(*args: Any, **kwargs: Any) -> _Handler:
         return handler(*args, directory=root, **kwargs)
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    httpd = QuietServer(("127.0.0.1", 0), factory)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, name=f"static:{root}", daemon=True).start()
     _servers.append(httpd)
