@@ -45,7 +45,8 @@ def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[
     pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir)
     if image_problems:
         raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
-    return build_site(config, catalog, ref, pictures), image_files, catalog.warnings
+    previous = memo.pages.site if memo is not None else None
+    return build_site(config, catalog, ref, pictures, previous), image_files, catalog.warnings
 
 
 def render_site(config: Config, memo=None) -> BuildResult:
@@ -56,6 +57,8 @@ def render_site(config: Config, memo=None) -> BuildResult:
     """
     qr.use_cache(config.cache_dir if config.use_cache else None)
     site, image_files, warnings = load_site(config, memo)
+    if memo is not None:
+        memo.pages.begin(site)
     assets = collect_assets(config.assets_dir)
     env = make_environment(config, asset_versions(assets))
     t = load_all_translations(config.data_dir)  # {language: interface text}
@@ -70,4 +73,6 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")])
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
-    return BuildResult(site, dict(sorted(files.items())), warnings)
+    if memo is not None:
+        memo.pages.prune()
+    return BuildResult(site, files, warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +27,16 @@ class Catalog:
 
 def find_entries(folder: Path) -> list[tuple[str, Path]]:
     """(slug source name, path) for `x.md` files and `x/index.md` bundles, sorted."""
-    if not folder.is_dir():
+    try:
+        found = sorted((entry.name, entry.is_dir()) for entry in os.scandir(folder))
+    except OSError:
         return []
     entries = []
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() == ".md" and not path.name.startswith("."):
-            entries.append((path.stem, path))
-        elif path.is_dir() and (path / "index.md").is_file():
-            entries.append((path.name, path / "index.md"))
+    for name, is_dir in found:
+        if not is_dir and name.lower().endswith(".md") and not name.startswith("."):
+            entries.append((name[:-3], folder / name))
+        elif is_dir and (folder / name / "index.md").is_file():
+            entries.append((name, folder / name / "index.md"))
     return entries
 
 

@@ -102,11 +102,11 @@ class ContentMemo:
 
 
 class _Reads:
-    """What one page read from `site`: attribute values, or single keys of mapping attributes."""
+    """What one page read from `site`: whole attributes, or single keys of mapping attributes."""
 
     def __init__(self) -> None:
-        self.whole: dict[str, object] = {}
-        self.keys: dict[str, dict] = {}
+        self.whole: set[str] = set()
+        self.keys: dict[str, set] = {}
 
 
 class _MappingView(Mapping):
@@ -117,17 +117,17 @@ class _MappingView(Mapping):
 
     def __getitem__(self, key: object) -> object:
         value = self._data.get(key, _MISSING)  # type: ignore[call-overload]
-        self._reads.keys.setdefault(self._name, {})[key] = value
+        self._reads.keys.setdefault(self._name, set()).add(key)
         if value is _MISSING:
             raise KeyError(key)
         return value
 
     def __iter__(self) -> Iterator:
-        self._reads.whole[self._name] = self._data
+        self._reads.whole.add(self._name)
         return iter(self._data)
 
     def __len__(self) -> int:
-        self._reads.whole[self._name] = self._data
+        self._reads.whole.add(self._name)
         return len(self._data)
 
 
@@ -142,57 +142,113 @@ class SiteView:
         value = getattr(self._site, name)
         if isinstance(value, Mapping):
             return _MappingView(name, value, self._reads)
-        self._reads.whole[name] = value
+        self._reads.whole.add(name)
         return value
 
 
-def _still_same(reads: _Reads, site: object) -> bool:
-    """Whether everything a page read from the old site is equal in the new one."""
-    for name, old in reads.whole.items():
-        if getattr(site, name, _MISSING) != old:
-            return False
-    for name, keys in reads.keys.items():
-        current = getattr(site, name, _MISSING)
-        if not isinstance(current, Mapping):
-            return False
-        for key, old in keys.items():
-            if current.get(key, _MISSING) != old:
-                return False
-    return True
+class _Page:
+    """One rendered page: its job, what it read from the site, its parts and its bytes."""
+
+    __slots__ = ("job", "deps", "shell", "splices", "data")
+
+    def __init__(self, job: object, deps: set, shell: list, splices: list, data: bytes):
+        self.job, self.deps, self.shell, self.splices, self.data = job, deps, shell, splices, data
 
 
 class PageMemo:
-    """Rendered pages of the previous build, reused when nothing they read has changed."""
+    """Rendered pages of the previous build, reused when nothing they read has changed.
+
+    Each page's reads of the site are indexed by what was read (a whole attribute, or one key of a
+    mapping attribute), so a rebuild compares the new site with the previous one once, attribute by
+    attribute, and looks up the few pages that read what changed; unaffected pages cost a lookup.
+    """
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple] = {}
-        self.fragments: dict[tuple, object] = {}  # product cards (render.make_environment's `once`)
+        self._pages: dict[str, _Page] = {}
+        self._readers: dict[tuple, set[str]] = {}  # ("", name) or (name, key) -> paths of pages that read it
+        self._site: object = None
+        self._dirty: set[str] = set()
+        self._seen: set[str] = set()
+        self.fragments: dict[tuple, object] = {}  # product fragments (render.make_environment's `once`)
         self.rendered = 0
         self.reused = 0
 
+    @property
+    def site(self) -> object:
+        """The site of the previous build (every remembered page read it), or None."""
+        return self._site
+
     def clear(self) -> None:
         self._pages.clear()
+        self._readers.clear()
         self.fragments.clear()
+        self._site = None
 
     def start(self) -> None:
         self.rendered = self.reused = 0
+        self._seen = set()
 
-    def reuse(self, job: object, site: object) -> bytes | None:
+    def begin(self, site: object) -> None:
+        """Compare the new site with the previous one and mark the pages that read something that changed."""
+        old, self._site, self._dirty = self._site, site, set()
+        if old is None:
+            return
+        names = {dep[0] or dep[1] for dep in self._readers}
+        for name in names:
+            new, before = getattr(site, name, _MISSING), getattr(old, name, _MISSING)
+            if new is before:
+                continue
+            if isinstance(new, Mapping) and isinstance(before, Mapping):
+                changed = new.keys() != before.keys()
+                for key in new.keys() | before.keys():
+                    a, b = new.get(key, _MISSING), before.get(key, _MISSING)
+                    if a is not b and a != b:
+                        self._dirty |= self._readers.get((name, key), set())
+                        changed = True
+                if changed:
+                    self._dirty |= self._readers.get(("", name), set())
+            elif new != before:
+                self._dirty |= self._readers.get(("", name), set())
+
+    def reuse(self, job: object) -> bytes | None:
         """The page's previous bytes when its template, context and site reads are unchanged."""
-        hit = self._pages.get(job.path)  # type: ignore[attr-defined]
-        if hit is None or hit[0] != job.template or hit[1] != job.context:  # type: ignore[attr-defined]
+        path = job.path  # type: ignore[attr-defined]
+        self._seen.add(path)
+        page = self._pages.get(path)
+        if page is None or path in self._dirty:
             return None
-        if not _still_same(hit[2], site):
+        if page.job is not job and (page.job.template != job.template or page.job.context != job.context):  # type: ignore[attr-defined]
             return None
+        page.job = job
         self.reused += 1
-        return hit[3]
+        return page.data
 
     def view(self, site: object) -> SiteView:
         return SiteView(site)
 
-    def store(self, job: object, view: SiteView, data: bytes) -> None:
+    def store(self, job: object, view: SiteView, shell: list, splices: list) -> bytes:
+        """Keep a freshly rendered page; return its bytes (the previous bytes object when they are equal)."""
+        from .render import join_parts
+
         self.rendered += 1
-        self._pages[job.path] = (job.template, job.context, view._reads, data)  # type: ignore[attr-defined]
+        path = job.path  # type: ignore[attr-defined]
+        reads = view._reads
+        deps = {("", name) for name in reads.whole} | {(name, key) for name, keys in reads.keys.items() for key in keys}
+        old = self._pages.get(path)
+        if old is not None:
+            for dep in old.deps - deps:
+                self._readers[dep].discard(path)
+        for dep in deps - (old.deps if old is not None else set()):
+            self._readers.setdefault(dep, set()).add(path)
+        data = old.data if old is not None and old.shell == shell and old.splices == splices else join_parts(shell, splices)
+        self._pages[path] = _Page(job, deps, shell, splices, data)
+        return data
+
+    def prune(self) -> None:
+        """Forget pages the last build no longer made (a deleted product's pages)."""
+        for path in set(self._pages) - self._seen:
+            for dep in self._pages.pop(path).deps:
+                self._readers[dep].discard(path)
 
 
 class BuildMemo:
@@ -234,7 +290,11 @@ class IncrementalBuilder:
         config = self.make_config()
         self._forget_changed_inputs(config)
         self.memo.start()
-        result = render_site(config, memo=self.memo)
+        try:
+            result = render_site(config, memo=self.memo)
+        except BaseException:
+            self.memo.pages.clear()  # pages rendered before the failure read a site no page memory matches
+            raise
         if self.result is None or self.result.site.config.output_dir != config.output_dir:
             write_output(result.files, config.output_dir)
             changed = sorted(result.files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ LANGUAGES = ("vi", "en")  # the first is the default, built at the root; the oth
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 KIOSK = "kiosk/"  # the kiosk keeps its other languages inside its own folder (kiosk/en/), under its offline worker
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
+# Marks where each() splices fragments into a rendered page: NUL cannot come from a template or from content
+# (source.py refuses control characters), and the random part cannot be guessed by content either.
+SPLICE = f"\0{secrets.token_hex(8)}:"
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         bytecode_cache=_bytecode_cache(config),
     )
     base_path = config.base_path
-    current = {"lang": LANGUAGES[0], "t": {}, "fragments": {}}  # the page being rendered (set by render_pages)
+    # the page being rendered (set by render_parts): its language, interface text, fragment store and splices
+    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": []}
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -169,19 +174,45 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural, languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
 
-    def once(macro: jinja2.runtime.Macro, product: object, site: object, t: dict, *flags: object) -> Markup:
-        """A product's card, rendered once per language and flags, then reused by every page that lists it.
+    def once(macro: jinja2.runtime.Macro, product: object, site: object, t: dict, *flags: object) -> bytes:
+        """A product's fragment (card, label, poster) as UTF-8, rendered once per language and flags, then
+        reused by every page that shows it, and by later `serve` rebuilds while the product is the same object.
 
-        The key reads from `site` what the card reads (its photos, the date), so a page's recorded reads
-        (ocop.incremental) stay complete when the card comes from this store.
+        The fragment is keyed by what it reads from `site` (the product's photos, the date), and reading them
+        here records them for the page (ocop.incremental), so a reused fragment leaves the page's reads complete.
         """
-        key = (macro.name, product, site.pictures.get(product.slug), site.today, current["lang"], flags)  # type: ignore[attr-defined]
-        html = current["fragments"].get(key)
-        if html is None:
-            html = current["fragments"][key] = macro(product, site, t, *flags)
-        return html
+        pictures, today = site.pictures.get(product.slug), site.today  # type: ignore[attr-defined]
+        key = (macro.name, id(product), current["lang"], flags)
+        hit = current["fragments"].get(key)
+        if hit is None or hit[0] is not product or hit[2] != today or not (hit[1] is pictures or hit[1] == pictures):
+            hit = current["fragments"][key] = (product, pictures, today, str(macro(product, site, t, *flags)).encode("utf-8"))
+        return hit[3]
 
-    env.globals["once"] = once
+    def each(macro: jinja2.runtime.Macro, products: tuple, site: object, t: dict, eager: int = 0,
+             per: int = 0, group: jinja2.runtime.Macro | None = None) -> Markup:
+        """Every product's fragment, `macro(product, site, t, lazy)`, one per line; `lazy` is false for the first
+        `eager`. With `per` and `group`, each run of `per` fragments is wrapped by `group(number, count, t, inner)`.
+
+        The fragments are spliced into the page's bytes after rendering (a placeholder stands in the template's
+        output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
+        """
+        parts = [once(macro, p, site, t, i >= eager) + b"\n" for i, p in enumerate(products)]
+        if per and group is not None:
+            count = -(-len(parts) // per)
+            wrapped = []
+            for number in range(count):
+                inner = tuple(parts[number * per:(number + 1) * per])
+                key = (group.name, current["lang"], number, count, tuple(map(id, inner)))
+                hit = current["fragments"].get(key)
+                if hit is None or hit[0] != inner:
+                    markup = Markup(b"".join(inner).decode("utf-8"))
+                    hit = current["fragments"][key] = (inner, str(group(number + 1, count, t, markup)).encode("utf-8") + b"\n")
+                wrapped.append(hit[1])
+            parts = wrapped
+        current["splices"].append(parts)
+        return Markup(f"{SPLICE}{len(current['splices']) - 1}{SPLICE}")
+
+    env.globals.update(once=once, each=each)
     def thousands(text: str) -> str:
         """A number formatted with Vietnamese dots, with the page language's thousands separator."""
         return text.replace(".", current["t"].get("thousands_separator", "."))
@@ -249,21 +280,24 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
         pages = map_in_order(lambda job: render_page(env, texts, site, job), jobs, site.config.jobs)
         return {job.path: page for job, page in zip(jobs, pages)}
     files: dict[str, bytes] = {}
+    env.globals["_current"]["fragments"] = memo.fragments  # kept between rebuilds like the pages
     for job in jobs:
-        if (previous := memo.reuse(job, site)) is not None:
+        if (previous := memo.reuse(job)) is not None:
             files[job.path] = previous
             continue
         view = memo.view(site)
-        env.globals["_current"]["fragments"] = memo.fragments  # kept between rebuilds like the pages
-        files[job.path] = render_page(env, texts, view, job)
-        memo.store(job, view, files[job.path])
+        shell, splices = render_parts(env, texts, view, job)
+        files[job.path] = memo.store(job, view, shell, splices)
     return files
 
 
-def render_page(env: jinja2.Environment, texts: dict[str, dict[str, str]], site: object, job: PageJob) -> bytes:
-    """One page's bytes; `site` is the Site or a recording view of it (ocop.incremental.SiteView)."""
+def render_parts(env: jinja2.Environment, texts: dict[str, dict[str, str]], site: object,
+                 job: PageJob) -> tuple[list[bytes], list[list[bytes]]]:
+    """One page as its own text (split where each() spliced fragments in) and the spliced fragments;
+    `site` is the Site or a recording view of it (ocop.incremental.SiteView)."""
     shared = {"site": site, **language_context(env.globals["config"], texts, job.lang)}
-    env.globals["_current"].update(lang=job.lang, t=shared["t"])
+    current = env.globals["_current"]
+    current.update(lang=job.lang, t=shared["t"], splices=[])
     try:
         template = env.get_template(job.template)
         html = template.render(shared, page_path=job.page_path, **job.context)
@@ -273,7 +307,26 @@ def render_page(env: jinja2.Environment, texts: dict[str, dict[str, str]], site:
         raise TemplateError(f"templates/{exc.name}: không tìm thấy tệp mẫu") from None
     except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
         raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
-    return html.encode("utf-8")
+    pieces = html.split(SPLICE)
+    splices = current["splices"]
+    current["splices"] = []
+    shell = [piece.encode("utf-8") for piece in pieces[::2]]
+    order = [splices[int(number)] for number in pieces[1::2]]
+    return shell, order
+
+
+def join_parts(shell: list[bytes], splices: list[list[bytes]]) -> bytes:
+    """The page's bytes: its own text with the fragments spliced back in."""
+    out = [shell[0]]
+    for fragments, text in zip(splices, shell[1:]):
+        out += fragments
+        out.append(text)
+    return b"".join(out)
+
+
+def render_page(env: jinja2.Environment, texts: dict[str, dict[str, str]], site: object, job: PageJob) -> bytes:
+    """One page's bytes; `site` is the Site or a recording view of it (ocop.incremental.SiteView)."""
+    return join_parts(*render_parts(env, texts, site, job))
 
 
 def _template_line(exc: Exception) -> str:

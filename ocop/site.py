@@ -45,15 +45,14 @@ class Site:
     featured: tuple[Product, ...]
     products_by_producer: dict[str, tuple[Product, ...]]
     pictures: dict[str, tuple[Picture, ...]]
+    ranked: tuple[Product, ...]  # products with 3, 4 or 5 stars
+    certificates_due: tuple[Product, ...]  # ranked, certificate expired or ending within 90 days, soonest first
 
-    @property
-    def ranked(self) -> tuple[Product, ...]:
-        return tuple(p for p in self.products if p.is_ranked)
 
-    def certificates_due(self) -> tuple[Product, ...]:
-        """Ranked products whose certificate has expired or ends within 90 days, soonest first."""
-        due = [p for p in self.ranked if p.certificate and p.certificate.status(self.today) != "valid"]
-        return tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title))))  # type: ignore[union-attr]
+def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
+    """Ranked products whose certificate has expired or ends within 90 days, soonest first."""
+    due = [p for p in ranked if p.certificate and p.certificate.status(today) != "valid"]
+    return tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title))))  # type: ignore[union-attr]
 
 
 def star_path(stars: int | None) -> str:
@@ -65,23 +64,63 @@ def by_title(products: list[Product] | tuple[Product, ...]) -> tuple[Product, ..
     return tuple(sorted(products, key=lambda p: (sort_key(p.title), p.slug)))
 
 
-def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
-    """Sort and group the catalog; drafts are left out."""
+def _split(products: tuple[Product, ...], key) -> dict:
+    """{key(product): its products in catalog order}, in one pass."""
+    parts: dict = {}
+    for p in products:
+        parts.setdefault(key(p), []).append(p)
+    return parts
+
+
+def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]],
+               previous: Site | None = None) -> Site:
+    """Sort and group the catalog; drafts are left out.
+
+    With the `previous` site (`serve` rebuilds), every part that is equal to the previous one is that
+    very object, so an unchanged part costs nothing to compare (ocop.incremental).
+    """
     products = by_title([p for p in catalog.products if not p.draft])
-    groups = tuple(
-        Listing("group", g.slug, g.name, tuple(p for p in products if p.group == g), g.path, group=g)
-        for g in ref.groups
-    )
+    by_group = _split(products, lambda p: p.group.slug)
+    by_commune = _split(products, lambda p: p.place.commune.slug)
+    by_stars = _split(products, lambda p: p.stars if p.is_ranked else None)
+    groups = tuple(Listing("group", g.slug, g.name, tuple(by_group.get(g.slug, ())), g.path, group=g) for g in ref.groups)
     communes = tuple(
-        Listing("commune", c.slug, c.name, tuple(p for p in products if p.place.commune == c), c.path, commune=c)
+        Listing("commune", c.slug, c.name, tuple(by_commune.get(c.slug, ())), c.path, commune=c)
         for c in sorted(ref.communes, key=lambda c: sort_key(c.name))
     )
     stars = tuple(
-        Listing("stars", f"{s}-sao", f"OCOP {s} sao", tuple(p for p in products if p.stars == s), star_path(s), stars=s)
+        Listing("stars", f"{s}-sao", f"OCOP {s} sao", tuple(by_stars.get(s, ())), star_path(s), stars=s)
         for s in STAR_LEVELS
-    ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(p for p in products if not p.is_ranked), star_path(None)),)
+    ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
-    by_producer = {pr.slug: tuple(p for p in products if p.producer.slug == pr.slug) for pr in producers}
+    made = _split(products, lambda p: p.producer.slug)
+    by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
     featured = tuple(p for p in products if p.featured)
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
-    return Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer, pictures)
+    ranked = tuple(p for p in products if p.is_ranked)
+    site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
+                pictures, ranked, certificates_due(ranked, config.today))
+    return site if previous is None else reuse_equal(site, previous)
+
+
+def _same(new: object, old: object) -> object:
+    """`old` when equal to `new` (so later comparisons stop at identity), else `new` with equal parts reused."""
+    if new is old:
+        return old
+    if isinstance(new, tuple) and isinstance(old, tuple):
+        if new == old:
+            return old
+        if all(isinstance(x, Listing) for x in new):
+            olds = {(x.kind, x.slug): x for x in old if isinstance(x, Listing)}
+            return tuple(_same(x, olds.get((x.kind, x.slug))) for x in new)
+        return new
+    if isinstance(new, dict) and isinstance(old, dict):
+        merged = {k: (old[k] if k in old and (v is old[k] or v == old[k]) else v) for k, v in new.items()}
+        return old if merged.keys() == old.keys() and all(merged[k] is old[k] for k in merged) else merged
+    return old if new == old else new
+
+
+def reuse_equal(site: Site, previous: Site) -> Site:
+    """The site with every field (and listing, and mapping value) that equals the previous one replaced by it."""
+    fields = {name: _same(getattr(site, name), getattr(previous, name)) for name in site.__dataclass_fields__}
+    return Site(**fields)

@@ -150,4 +150,7 @@ def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Prob
     meta = _node_value(node, offset, rel, problems, "")
     assert isinstance(meta, dict)
     body_line = leading + fm_text.count("\n") + 1  # line 0 of body is the rest of the closing ---
+    if "\0" in body:  # never valid in HTML, and ocop.render uses it to mark spliced fragments
+        return None, [Problem(rel, body_line + body[: body.index("\0")].count("\n"), "",
+                              "nội dung có ký tự điều khiển không in được (NUL, mã 0); hãy xoá ký tự đó")]
     return Source(path, rel, meta, meta["__lines__"], body, body_line, leading + 1), problems

@@ -39,6 +39,7 @@ def slugify(text: str) -> str:
     return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles and names, sorted again on every rebuild in `serve`
 def sort_key(text: str) -> tuple:
     """Key for Vietnamese alphabetical order: letters first (đ after d), then tones."""
     letters: list[tuple[int, int | str]] = []
@@ -62,7 +63,7 @@ def sort_key(text: str) -> tuple:
         else:
             letters.append((3, ch))
         tones.append(0)
-    return (letters, tones, text)
+    return (tuple(letters), tuple(tones), text)
 
 
 def format_price(amount: int) -> str:

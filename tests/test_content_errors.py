@@ -124,6 +124,8 @@ CASES = [
      f"{X}:19: error: unit: khoá bị ghi hai lần (lần đầu ở dòng 18); chỉ giữ một"),
     ("control-character", {"products/x.md": variant(("unit: chai 500 ml", "unit: chai\x00500 ml"))},
      f"{X}:18: error: unit: lỗi cú pháp YAML: tệp có ký tự điều khiển không in được; hãy xoá ký tự đó"),
+    ("nul-in-body", {"products/x.md": variant(("Mật ong hoa rừng", "Mật ong\x00 hoa rừng"))},
+     f"{X}:22: error: nội dung có ký tự điều khiển không in được (NUL, mã 0); hãy xoá ký tự đó"),
     ("field-is-a-list", {"products/x.md": variant(("stars: 4", "stars: [4]"))},
      f"{X}:3: error: stars: phải là một số 3, 4 hoặc 5, nhưng đang là một danh sách"),
     ("producer-bad-kind", {"producers/p.md": "---\nname: HTX Na\nkind: htx\n---\n"},
