@@ -10,6 +10,7 @@ from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
+from .incremental import keeper
 from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
 from .kiosk import kiosk_files
@@ -30,7 +31,8 @@ class BuildResult:
 
 def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
     """Read and validate everything (no output written); raise ContentErrors with every problem."""
-    ref = load_refdata(config.data_dir)
+    kept = memo.kept if memo is not None else None
+    ref = keeper(kept).by_key("refdata", config.data_dir, lambda: load_refdata(config.data_dir))
     if memo is not None:
         catalog, problems = load_catalog(config.content_dir, ref, memo.content)
     else:
@@ -42,7 +44,7 @@ def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[
             cache.save()
     if catalog is None:
         raise ContentErrors(problems)
-    pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir)
+    pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir, kept)
     if image_problems:
         raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
     previous = memo.pages.site if memo is not None else None
@@ -57,20 +59,21 @@ def render_site(config: Config, memo=None) -> BuildResult:
     """
     qr.use_cache(config.cache_dir if config.use_cache else None)
     site, image_files, warnings = load_site(config, memo)
+    kept = keeper(memo.kept if memo is not None else None)  # what a `serve` rebuild can take from the last build
     if memo is not None:
         memo.pages.begin(site)
-    assets = collect_assets(config.assets_dir)
-    env = make_environment(config, asset_versions(assets))
-    t = load_all_translations(config.data_dir)  # {language: interface text}
-    jobs = page_jobs(site)
+    assets = kept.by_key("assets", config.assets_dir, lambda: collect_assets(config.assets_dir))
+    env = kept.by_key("env", config.templates_dir, lambda: make_environment(config, asset_versions(assets)))
+    t = kept.by_key("texts", config.data_dir, lambda: load_all_translations(config.data_dir))  # {language: interface text}
+    jobs = page_jobs(site, kept)
     files = render_pages(site, env, t, jobs, memo.pages if memo else None)
     files.update(image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
-    files[SEARCH_INDEX] = search_index(site)  # before the kiosk, whose service worker precaches it
-    files.update(kiosk_files(site, env, t, files, memo.pages if memo else None))
-    files["products.json"] = products_json(site)
-    files["products.csv"] = products_csv(site)
-    files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")])
+    files[SEARCH_INDEX] = search_index(site, kept)  # before the kiosk, whose service worker precaches it
+    files.update(kiosk_files(site, env, t, files, memo.pages if memo else None, kept))
+    files["products.json"] = products_json(site, kept)
+    files["products.csv"] = products_csv(site, kept)
+    files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")], kept)
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
     if memo is not None:

@@ -105,6 +105,9 @@ class BuildCache:
         self._used_sources[path] = entry
 
     # The hooks load_catalog calls (the same as ocop.incremental.ContentMemo's).
+    def find_entries(self, folder: Path, find) -> list:
+        return find(folder)
+
     def read_source(self, path: Path, content_dir: Path, read) -> tuple:
         hit = self._used_sources.get(path)
         if hit is not None and hit[0][1] == content_dir:

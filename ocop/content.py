@@ -52,7 +52,7 @@ def _read_all(folder: Path, content_dir: Path, problems: list[Problem], memo=Non
     """Read every file of one section; report two files that make the same slug."""
     result = []
     seen: dict[str, str] = {}
-    for name, path in find_entries(folder):
+    for name, path in (memo.find_entries(folder, find_entries) if memo else find_entries(folder)):
         source, found = memo.read_source(path, content_dir, read_source) if memo else read_source(path, content_dir)
         problems.extend(found)
         if source is None:

@@ -7,6 +7,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from .incremental import Kept, keeper
 from .models import Product
 from .render import LANGUAGES, localised
 from .site import Site
@@ -36,10 +37,21 @@ def product_record(product: Product) -> dict:
     }
 
 
-def products_json(site: Site) -> bytes:
-    """products.json: one object per published product, in catalog order."""
-    records = [product_record(p) for p in site.products]
-    return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def _json_item(product: Product) -> str:
+    """One product's object as json.dumps(..., indent=1) writes it inside the top-level list."""
+    text = json.dumps(product_record(product), ensure_ascii=False, indent=1, sort_keys=True)
+    return " " + text.replace("\n", "\n ")
+
+
+def products_json(site: Site, kept: Kept | None = None) -> bytes:
+    """products.json: one object per published product, in catalog order (json.dumps with indent=1).
+
+    `kept` (ocop.incremental) keeps each product's text for the next build.
+    """
+    kept = keeper(kept)
+    items = [kept.by_object("json", p, lambda: _json_item(p)) for p in site.products]
+    text = "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+    return (text + "\n").encode("utf-8")
 
 
 CSV_HEADERS = {
@@ -69,32 +81,45 @@ def csv_cell(value: object) -> str:
     return str(value)
 
 
-def products_csv(site: Site) -> bytes:
-    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
-    records = [product_record(p) for p in site.products]
-    keys = list(records[0]) if records else list(CSV_HEADERS)
+def _csv_rows(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([CSV_HEADERS.get(k, k) for k in keys])
-    for record in records:
-        writer.writerow([csv_cell(record.get(k)) for k in keys])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    writer.writerows(rows)
+    return out.getvalue()
 
 
-def sitemap_xml(site: Site, jobs: list) -> bytes:
+def products_csv(site: Site, kept: Kept | None = None) -> bytes:
+    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is).
+
+    `kept` (ocop.incremental) keeps each product's row for the next build.
+    """
+    kept = keeper(kept)
+    keys = list(CSV_HEADERS)
+    rows = [kept.by_object("csv", p, lambda: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]))
+            for p in site.products]
+    return ("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]]) + "".join(rows)).encode("utf-8")
+
+
+def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
+    lines = [f"<url><loc>{escape(base + url_path)}</loc>"]
+    for lang in LANGUAGES:
+        lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + localised(page_path, lang))}"/>')
+    lines.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(base + page_path)}"/>')
+    lines.append("</url>\n")
+    return "\n".join(lines)
+
+
+def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
     """sitemap.xml: the absolute URL of every page (render.PageJob) in every language, each with its
-    language alternates (hreflang, x-default = the Vietnamese page)."""
+    language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json."""
+    kept = keeper(kept)
     base = site.config.origin + site.config.base_path
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for job in sorted(jobs, key=lambda j: j.url_path):
-        lines.append(f"<url><loc>{escape(base + job.url_path)}</loc>")
-        for lang in LANGUAGES:
-            lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + localised(job.page_path, lang))}"/>')
-        lines.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(base + job.page_path)}"/>')
-        lines.append("</url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    entries = {job.url_path: job.page_path for job in jobs}
+    lines = [kept.by_key("sitemap", url_path, lambda: _sitemap_entry(base, url_path, entries[url_path]))
+             for url_path in sorted(entries)]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+            + "".join(lines) + "</urlset>\n").encode("utf-8")
 
 
 def robots_txt(site: Site) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -18,6 +19,7 @@ import PIL
 from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
+from .incremental import Kept, keeper
 from .models import Product
 from .text import slugify
 
@@ -267,22 +269,43 @@ def _file_stems(product: Product) -> list[str]:
     return stems
 
 
-def product_pictures(products: tuple[Product, ...], cache_dir: Path) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
-    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems)."""
-    entries = []
+def product_pictures(products: tuple[Product, ...], cache_dir: Path, kept: Kept | None = None
+                     ) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
+    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems).
+
+    `kept` (ocop.incremental) keeps each product's result for the next build; a product record is the
+    same object only while its photos are unchanged (ocop.incremental.ContentMemo.image_stamps).
+    """
+    kept = keeper(kept)
+    fresh = [p for p in products if not kept.has_object("pictures", p)]
+    made = dict(zip(map(id, fresh), _process_products(fresh, cache_dir)))
+    pictures: dict[str, tuple[Picture, ...]] = {}
+    files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    for product in products:
+        pics, product_files, product_problems = kept.by_object("pictures", product, lambda: made[id(product)])
+        pictures[product.slug] = pics
+        files.update(product_files)
+        problems += product_problems
+    files[PLACEHOLDER_PATH] = placeholder_image()  # og:image of every page without a photo of its own
+    return pictures, files, problems
+
+
+def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tuple[Picture, ...], dict[str, bytes], list[Problem]]]:
+    """(pictures, {output path: bytes}, problems) for each product, its photos processed in one batch."""
+    entries = []
+    out: dict[int, tuple[list[Picture], dict[str, bytes], list[Problem]]] = {id(p): ([], {}, []) for p in products}
     for product in products:
         for index, (image, stem) in enumerate(zip(product.images, _file_stems(product))):
             try:
                 data = image.source.read_bytes()
             except OSError:
-                problems.append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
+                out[id(product)][2].append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
                 continue
             entries.append((product, image, stem, (data, index == 0)))
     results = process_all([job for *_, job in entries], cache_dir)
-    pictures: dict[str, list[Picture]] = {p.slug: [] for p in products}
-    files: dict[str, bytes] = {}
     for (product, image, stem, _), result in zip(entries, results):
+        pics, files, problems = out[id(product)]
         if isinstance(result, str):
             problems.append(Problem(product.source, image.line, "images", f"ảnh \"{image.name}\": {result}"))
             continue
@@ -296,11 +319,11 @@ def product_pictures(products: tuple[Product, ...], cache_dir: Path) -> tuple[di
         widths = sorted({int(name.split(".")[0]) for name in variants})
         jpeg = tuple(Variant(f"{product.path}{stem}-{w}.jpg", w) for w in widths)
         webp = tuple(Variant(f"{product.path}{stem}-{w}.webp", w) for w in widths)
-        pictures[product.slug].append(Picture(jpeg[-1].path, result.width, result.height, image.alt, jpeg, webp))
-    files[PLACEHOLDER_PATH] = placeholder_image()  # og:image of every page without a photo of its own
-    return {slug: tuple(pics) for slug, pics in pictures.items()}, files, problems
+        pics.append(Picture(jpeg[-1].path, result.width, result.height, image.alt, jpeg, webp))
+    return [(tuple(pics), files, problems) for pics, files, problems in (out[id(p)] for p in products)]
 
 
+@functools.lru_cache(maxsize=1)
 def placeholder_image() -> bytes:
     """A neutral 1200×630 share image drawn in the site's colours: hills and a star, no text."""
     w, h = SHARE_SIZE

@@ -16,17 +16,19 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from .config import Config
 from .output import update_output, write_output
 
 RACY_SECONDS = 2.0
+T = TypeVar("T")
 _MISSING = object()
 
 
-def file_stamp(path: Path, now: float | None = None) -> tuple | None:
+def file_stamp(path: Path | str, now: float | None = None) -> tuple | None:
     """What identifies a file's bytes without reading it; None when it does not exist."""
     try:
         st = os.stat(path)
@@ -34,11 +36,16 @@ def file_stamp(path: Path, now: float | None = None) -> tuple | None:
         return None
     stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino)
     if (now if now is not None else time.time()) - st.st_mtime < RACY_SECONDS:
-        try:
-            stamp += (hashlib.sha1(Path(path).read_bytes()).digest(),)
-        except OSError:
-            return None
+        return _with_hash(path, stamp)
     return stamp
+
+
+def _with_hash(path: Path | str, stamp: tuple) -> tuple | None:
+    """A stamp with the hash of the file's bytes added (None when it cannot be read)."""
+    try:
+        return stamp + (hashlib.sha1(Path(path).read_bytes()).digest(),)
+    except OSError:
+        return None
 
 
 def tree_digest(*folders: Path) -> str:
@@ -57,7 +64,8 @@ class ContentMemo:
     """Parsed content files and validated records from the previous build."""
 
     def __init__(self) -> None:
-        self._sources: dict[Path, tuple] = {}
+        self._sources: dict[str, tuple] = {}
+        self._listings: dict[str, tuple] = {}
         self._records: dict[tuple, tuple] = {}
         self._now = time.time()
 
@@ -67,16 +75,45 @@ class ContentMemo:
 
     def clear(self) -> None:
         self._sources.clear()
+        self._listings.clear()
         self._records.clear()
+
+    def find_entries(self, folder: Path, find: Callable) -> list:
+        """`find(folder)`, reused while the folder lists the same names (and its folders hold the same index.md).
+
+        Listing names is cheap; making a Path for each of thousands of files is not. Saving a file in place
+        leaves the listing as it is and is seen by read_source.
+        """
+        key = str(folder)
+        try:
+            names = sorted((entry.name, entry.is_dir()) for entry in os.scandir(key))
+        except OSError:
+            names = None
+        if names is not None:
+            bundles = tuple(os.path.isfile(os.path.join(key, name, "index.md")) for name, is_dir in names if is_dir)
+            seen = (names, bundles)
+            hit = self._listings.get(key)
+            if hit is not None and hit[0] == seen:
+                return hit[1]
+        entries = find(folder)
+        if names is not None:
+            self._listings[key] = (seen, entries)
+        return entries
 
     def read_source(self, path: Path, content_dir: Path, read: Callable) -> tuple:
         """`read(path, content_dir)`, reused while the file's stamp is unchanged."""
-        stamp = file_stamp(path, self._now)
-        hit = self._sources.get(path)
+        key = str(path)  # a str hashes far faster than a Path
+        stamp = file_stamp(key, self._now)
+        hit = self._sources.get(key)
+        if stamp is not None and hit is not None and hit[0] != stamp and len(hit[0]) == 4 and hit[0][:3] == stamp:
+            # read while it had just changed, untouched since: still the bytes read then? Then remember the
+            # plain stamp: any later change comes long after the file's time and changes it.
+            if _with_hash(path, stamp) == hit[0]:
+                self._sources[key] = hit = (stamp, hit[1])
         if stamp is not None and hit is not None and hit[0] == stamp:
             return hit[1]
         result = read(path, content_dir)
-        self._sources[path] = (stamp, result)
+        self._sources[key] = (stamp, result)
         return result
 
     def record(self, kind: str, source: object, extra: tuple, problems: list, make: Callable) -> object:
@@ -129,6 +166,16 @@ class _MappingView(Mapping):
     def __len__(self) -> int:
         self._reads.whole.add(self._name)
         return len(self._data)
+
+
+def look_up(site: object, name: str, keys: list) -> list:
+    """[site.<name>.get(key) for key in keys] for a mapping attribute, recorded as key reads when `site`
+    is a recording view: the fast way for a page to read one entry per listed product."""
+    if isinstance(site, SiteView):
+        site._reads.keys.setdefault(name, set()).update(keys)
+        site = site._site
+    mapping = getattr(site, name)
+    return [mapping.get(key) for key in keys]
 
 
 class SiteView:
@@ -251,16 +298,66 @@ class PageMemo:
                 self._readers[dep].discard(path)
 
 
+class Kept:
+    """Values a build computed from its inputs, kept for the next build while the same inputs come back.
+
+    `by_object` keys a value by an object's identity (a product record is the same object while its
+    file, producer and photos are unchanged); `by_key` by a plain key. Values must depend only on the
+    key and on the site-wide inputs (settings, templates, assets, data/), whose change clears them all.
+    What a build does not ask for again is forgotten after it.
+    """
+
+    def __init__(self) -> None:
+        self._old: dict = {}
+        self._new: dict = {}
+
+    def next_build(self) -> None:
+        self._old, self._new = self._new, {}
+
+    def clear(self) -> None:
+        self._old, self._new = {}, {}
+
+    def by_object(self, kind: str, obj: object, make: Callable[[], T]) -> T:
+        key = (kind, id(obj))
+        hit = self._new.get(key)
+        if hit is None:
+            hit = self._old.get(key)
+            if hit is None or hit[0] is not obj:  # the kept object keeps its id from being reused
+                hit = (obj, make())
+            self._new[key] = hit
+        return hit[1]
+
+    def has_object(self, kind: str, obj: object) -> bool:
+        """Whether a value for this very object is kept (by_object will not call `make`)."""
+        hit = self._new.get((kind, id(obj))) or self._old.get((kind, id(obj)))
+        return hit is not None and hit[0] is obj
+
+    def by_key(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
+        slot = (kind, key)
+        if slot in self._new:
+            return self._new[slot]
+        value = self._old[slot] if slot in self._old else make()
+        self._new[slot] = value
+        return value
+
+
+def keeper(kept: Kept | None) -> Kept:
+    """The given store, or a fresh one for a build without memory (a clean build keeps nothing)."""
+    return kept if kept is not None else Kept()
+
+
 class BuildMemo:
     """The memories one build can use (passed to render_site)."""
 
     def __init__(self) -> None:
         self.content = ContentMemo()
         self.pages = PageMemo()
+        self.kept = Kept()
 
     def start(self) -> None:
         self.content.start()
         self.pages.start()
+        self.kept.next_build()
 
 
 class IncrementalBuilder:
@@ -281,6 +378,7 @@ class IncrementalBuilder:
             self.memo.content.clear()
         if inputs != self._inputs:
             self.memo.pages.clear()
+            self.memo.kept.clear()
         self._data, self._inputs = data, inputs
 
     def build(self) -> list[str]:

@@ -11,6 +11,7 @@ import re
 import jinja2
 from markupsafe import Markup
 
+from .incremental import Kept, keeper
 from .qr import QrCode
 from .render import PageJob, in_languages, render_pages
 from .site import Listing, Site
@@ -57,8 +58,10 @@ def kiosk_listings(listings: tuple[Listing, ...]) -> tuple[Listing, ...]:
     return tuple(listing for listing in listings if listing.products)
 
 
-def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
-    """Every kiosk page: home, the three browse indexes, their listings and one page per product."""
+def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) -> list[PageJob]:
+    """Every kiosk page: home, the three browse indexes, their listings and one page per product.
+    `kept` (ocop.incremental) keeps each product's job, so an unchanged product gives the very same job."""
+    kept = keeper(kept)
     browse = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
               "commune": kiosk_listings(site.communes)}
     has_search = SEARCH_TEMPLATE in env.list_templates()
@@ -75,8 +78,8 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
                                 {**shared, "title_key": "", "title": listing.title, "products": listing.products,
                                  "kind": kind, "listing": listing}))
     for product in site.products:
-        jobs.append(PageJob(PREFIX + product.path + "index.html", "kiosk/product.html",
-                            {**shared, **_product_context(site, product)}))
+        jobs.append(kept.by_object(f"kiosk-job-{has_search}", product, lambda: PageJob(
+            PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)})))
     if has_search:
         jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
     return jobs
@@ -160,11 +163,11 @@ def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes],
 
 
 def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]], files: dict[str, bytes],
-                memo=None) -> dict[str, bytes]:
+                memo=None, kept: Kept | None = None) -> dict[str, bytes]:
     """Render the kiosk pages in every language (kiosk/, kiosk/en/) and its service worker, which precaches
     them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos).
     `memo` (an ocop.incremental.PageMemo) reuses unchanged pages, as render_pages does."""
-    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env)), memo)
+    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env, kept), kept), memo)
     worker = service_worker(site, env, pages, {**files, **pages})
     _forget_older_builds()
     return {**pages, SW_PATH: worker}

@@ -13,6 +13,7 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
+from .incremental import Kept, keeper, look_up
 from .parallel import map_in_order
 from .qr import qr_svg
 from .site import Site
@@ -25,6 +26,7 @@ LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets
 # Marks where each() splices fragments into a rendered page: NUL cannot come from a template or from content
 # (source.py refuses control characters), and the random part cannot be guessed by content either.
 SPLICE = f"\0{secrets.token_hex(8)}:"
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     )
     base_path = config.base_path
     # the page being rendered (set by render_parts): its language, interface text, fragment store and splices
-    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": []}
+    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": [], "path": ""}
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -174,18 +176,22 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural, languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
 
-    def once(macro: jinja2.runtime.Macro, product: object, site: object, t: dict, *flags: object) -> bytes:
-        """A product's fragment (card, label, poster) as UTF-8, rendered once per language and flags, then
-        reused by every page that shows it, and by later `serve` rebuilds while the product is the same object.
+    def once(macro: jinja2.runtime.Macro, product: object, site: object, t: dict, *flags: object,
+             pictures: object = _MISSING, today: object = None) -> bytes:
+        """A product's fragment (card, label, poster) as UTF-8 with a final newline, rendered once per language
+        and flags, then reused by every page that shows it, and by later `serve` rebuilds while the product
+        is the same object.
 
-        The fragment is keyed by what it reads from `site` (the product's photos, the date), and reading them
-        here records them for the page (ocop.incremental), so a reused fragment leaves the page's reads complete.
+        The fragment is keyed by what it reads from `site`: the product's photos and the date, which the
+        caller may pass when it has already read them (each() does, for a whole list).
         """
-        pictures, today = site.pictures.get(product.slug), site.today  # type: ignore[attr-defined]
-        key = (macro.name, id(product), current["lang"], flags)
+        if pictures is _MISSING:
+            pictures, today = site.pictures.get(product.slug), site.today  # type: ignore[attr-defined]
+        key = (macro.name, product.slug, current["lang"], flags)  # type: ignore[attr-defined]
         hit = current["fragments"].get(key)
         if hit is None or hit[0] is not product or hit[2] != today or not (hit[1] is pictures or hit[1] == pictures):
-            hit = current["fragments"][key] = (product, pictures, today, str(macro(product, site, t, *flags)).encode("utf-8"))
+            html = str(macro(product, site, t, *flags)) + "\n"
+            hit = current["fragments"][key] = (product, pictures, today, html.encode("utf-8"))
         return hit[3]
 
     def each(macro: jinja2.runtime.Macro, products: tuple, site: object, t: dict, eager: int = 0,
@@ -196,21 +202,40 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         The fragments are spliced into the page's bytes after rendering (a placeholder stands in the template's
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
-        parts = [once(macro, p, site, t, i >= eager) + b"\n" for i, p in enumerate(products)]
-        if per and group is not None:
-            count = -(-len(parts) // per)
-            wrapped = []
-            for number in range(count):
-                inner = tuple(parts[number * per:(number + 1) * per])
-                key = (group.name, current["lang"], number, count, tuple(map(id, inner)))
-                hit = current["fragments"].get(key)
-                if hit is None or hit[0] != inner:
-                    markup = Markup(b"".join(inner).decode("utf-8"))
-                    hit = current["fragments"][key] = (inner, str(group(number + 1, count, t, markup)).encode("utf-8") + b"\n")
-                wrapped.append(hit[1])
-            parts = wrapped
+        pictures = look_up(site, "pictures", [p.slug for p in products])
+        today, lang, store = site.today, current["lang"], current["fragments"]  # type: ignore[attr-defined]
+        slot = ("each", current["path"], len(current["splices"]))  # this call on this page (bounds the store)
+        listed = store.get(slot)
+        if listed is not None and listed[0] is products and listed[1] == pictures and listed[2] == today \
+                and listed[4] == (macro.name, eager, per):
+            parts = listed[3]
+        else:
+            name = macro.name
+            parts = []
+            for i, (p, pics) in enumerate(zip(products, pictures)):
+                hit = store.get((name, p.slug, lang, (i >= eager,)))
+                if hit is not None and hit[0] is p and hit[2] == today and (hit[1] is pics or hit[1] == pics):
+                    parts.append(hit[3])
+                else:
+                    parts.append(once(macro, p, site, t, i >= eager, pictures=pics, today=today))
+            if per and group is not None:
+                parts = _grouped(parts, per, group, t)
+            store[slot] = (products, pictures, today, parts, (macro.name, eager, per))
         current["splices"].append(parts)
         return Markup(f"{SPLICE}{len(current['splices']) - 1}{SPLICE}")
+
+    def _grouped(parts: list[bytes], per: int, group: jinja2.runtime.Macro, t: dict) -> list[bytes]:
+        count = -(-len(parts) // per)
+        wrapped = []
+        for number in range(count):
+            inner = tuple(parts[number * per:(number + 1) * per])
+            key = (group.name, current["lang"], number, count)
+            hit = current["fragments"].get(key)
+            if hit is None or hit[0] != inner:
+                markup = Markup(b"".join(inner).decode("utf-8"))
+                hit = current["fragments"][key] = (inner, (str(group(number + 1, count, t, markup)) + "\n").encode("utf-8"))
+            wrapped.append(hit[1])
+        return wrapped
 
     env.globals.update(once=once, each=each)
     def thousands(text: str) -> str:
@@ -226,11 +251,16 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     return env
 
 
-def page_jobs(site: Site) -> list[PageJob]:
-    """Every HTML page of the site in every language, in a fixed order."""
+def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
+    """Every HTML page of the site in every language, in a fixed order.
+
+    `kept` (ocop.incremental) keeps each product's jobs, so an unchanged product gives the very same jobs.
+    """
+    kept = keeper(kept)
     jobs = [PageJob("index.html", "home.html")]
     jobs.append(PageJob("san-pham/index.html", "products.html", {"products": site.products}))
-    jobs += [PageJob(p.path + "index.html", "product.html", {"product": p}) for p in site.products]
+    jobs += [kept.by_object("job", p, lambda: PageJob(p.path + "index.html", "product.html", {"product": p}))
+             for p in site.products]
     jobs.append(PageJob("chu-the/index.html", "producers.html"))
     jobs += [PageJob(p.path + "index.html", "producer.html", {"producer": p, "products": site.products_by_producer[p.slug]})
              for p in site.producers]
@@ -242,16 +272,19 @@ def page_jobs(site: Site) -> list[PageJob]:
     jobs += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
     jobs.append(PageJob("thong-ke/index.html", "stats.html"))
     jobs.append(PageJob("tim-kiem/index.html", "search.html"))
-    jobs += [PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}) for p in site.products if p.traceability]
+    jobs += [kept.by_object("trace-job", p, lambda: PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
+             for p in site.products if p.traceability]
     jobs.append(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}))
     jobs.append(PageJob("in-nhan/poster/index.html", "posters.html"))
     jobs.append(PageJob("404.html", "404.html"))
-    return in_languages(jobs)
+    return in_languages(jobs, kept)
 
 
-def in_languages(jobs: list[PageJob]) -> list[PageJob]:
+def in_languages(jobs: list[PageJob], kept: Kept | None = None) -> list[PageJob]:
     """Each page once per language: the default language at its path, the others under <lang>/."""
-    return [PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES for job in jobs]
+    kept = keeper(kept)
+    return [job if lang == LANGUAGES[0] else kept.by_object(f"job-{lang}", job, lambda: PageJob(localised(job.path, lang), job.template, job.context, lang))
+            for lang in LANGUAGES for job in jobs]
 
 
 def language_context(config: Config, texts: dict[str, dict[str, str]], lang: str) -> dict:
@@ -297,7 +330,7 @@ def render_parts(env: jinja2.Environment, texts: dict[str, dict[str, str]], site
     `site` is the Site or a recording view of it (ocop.incremental.SiteView)."""
     shared = {"site": site, **language_context(env.globals["config"], texts, job.lang)}
     current = env.globals["_current"]
-    current.update(lang=job.lang, t=shared["t"], splices=[])
+    current.update(lang=job.lang, t=shared["t"], splices=[], path=job.path)
     try:
         template = env.get_template(job.template)
         html = template.render(shared, page_path=job.page_path, **job.context)
@@ -317,6 +350,8 @@ def render_parts(env: jinja2.Environment, texts: dict[str, dict[str, str]], site
 
 def join_parts(shell: list[bytes], splices: list[list[bytes]]) -> bytes:
     """The page's bytes: its own text with the fragments spliced back in."""
+    if not splices:
+        return shell[0]
     out = [shell[0]]
     for fragments, text in zip(splices, shell[1:]):
         out += fragments

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import functools
+import bisect
 import json
 import re
 
+from .incremental import Kept, keeper
 from .models import Product
 from .site import Site
 from .text import fold
@@ -26,7 +27,6 @@ def head_fields(product: Product) -> list[str]:
     return [product.title, product.producer.name, product.place.label, product.group.name, *product.tags]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # unchanged products are the same objects between `serve` rebuilds
 def body_words(product: Product) -> list[str]:
     """The distinct folded words of the body that the shown fields do not already contain, sorted."""
     shown = {w for text in head_fields(product) for w in words(text)}
@@ -48,31 +48,87 @@ def _postings(ids: list[int], total: int) -> str:
     return prefix + ",".join(gaps)
 
 
-def index_data(site: Site) -> dict:
-    """The index as plain data: groups, communes, one row per product, body words with their products."""
+class Postings:
+    """Which products (by number in catalog order) have each body word, updated product by product.
+
+    A `serve` rebuild after one edit keeps the catalog order, so only the edited product's words move
+    and only their lists are encoded again; any other change (a product added, removed or moved) starts over.
+    """
+
+    def __init__(self) -> None:
+        self.products: tuple[Product, ...] = ()
+        self.lists: dict[str, list[int]] = {}
+        self.encoded: dict[str, str] = {}
+
+    def update(self, products: tuple[Product, ...], words_of) -> None:
+        old = self.products
+        changed = [i for i, (a, b) in enumerate(zip(products, old)) if a is not b] if len(products) == len(old) else None
+        if changed is None or len(changed) * 20 > len(products) + 20:
+            self.lists, self.encoded = {}, {}
+            for number, p in enumerate(products):
+                for word in words_of(p):
+                    self.lists.setdefault(word, []).append(number)
+            touched = set(self.lists)
+        else:
+            touched = set()
+            for i in changed:
+                before, after = set(words_of(old[i])), set(words_of(products[i]))
+                for word in before - after:
+                    self.lists[word].remove(i)
+                    if not self.lists[word]:
+                        del self.lists[word], self.encoded[word]
+                for word in after - before:
+                    bisect.insort(self.lists.setdefault(word, []), i)
+                touched |= {word for word in before ^ after if word in self.lists}
+        for word in touched:
+            self.encoded[word] = _postings(self.lists[word], len(products))
+        self.products = products
+
+
+def _row(p: Product, group_no: dict, commune_no: dict) -> list:
+    former = p.place.label if p.place.former_name else ""
+    return [p.slug, p.title, p.stars or 0, group_no[p.group.slug], commune_no[p.place.commune.slug],
+            p.producer.name, former, "|".join(p.tags)]
+
+
+def _numbers(site: Site) -> tuple[list, list, dict, dict]:
     groups = [g.group for g in site.groups if g.group]
     communes = [c.commune for c in site.communes if c.commune]
-    group_no = {g.slug: i for i, g in enumerate(groups)}
-    commune_no = {c.slug: i for i, c in enumerate(communes)}
-    rows, postings = [], {}
-    for number, p in enumerate(site.products):
-        former = p.place.label if p.place.former_name else ""
-        rows.append([p.slug, p.title, p.stars or 0, group_no[p.group.slug], commune_no[p.place.commune.slug],
-                     p.producer.name, former, "|".join(p.tags)])
-        for word in body_words(p):
-            postings.setdefault(word, []).append(number)
-    vocabulary = sorted(postings)
+    return groups, communes, {g.slug: i for i, g in enumerate(groups)}, {c.slug: i for i, c in enumerate(communes)}
+
+
+def index_data(site: Site) -> dict:
+    """The index as plain data: groups, communes, one row per product, body words with their products."""
+    groups, communes, group_no, commune_no = _numbers(site)
+    postings = Postings()
+    postings.update(site.products, body_words)
+    vocabulary = sorted(postings.lists)
     return {
         "v": INDEX_VERSION,
         "g": [[g.slug, g.name] for g in groups],
         "c": [[c.slug, c.name] for c in communes],
-        "p": rows,
+        "p": [_row(p, group_no, commune_no) for p in site.products],
         "w": vocabulary,
-        "d": [_postings(postings[w], len(rows)) for w in vocabulary],
+        "d": [postings.encoded[w] for w in vocabulary],
     }
 
 
-def search_index(site: Site) -> bytes:
-    """search-index.json as compact UTF-8 JSON, the same bytes for the same catalog."""
-    text = json.dumps(index_data(site), ensure_ascii=False, separators=(",", ":"))
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def search_index(site: Site, kept: Kept | None = None) -> bytes:
+    """search-index.json as compact UTF-8 JSON, the same bytes for the same catalog.
+
+    `kept` (ocop.incremental) keeps each product's row and words, and the postings, for the next build.
+    """
+    kept = keeper(kept)
+    groups, communes, group_no, commune_no = _numbers(site)
+    postings = kept.by_key("search", "postings", Postings)
+    postings.update(site.products, lambda p: kept.by_object("search-words", p, lambda: body_words(p)))
+    rows = [kept.by_object("search-row", p, lambda: _json(_row(p, group_no, commune_no))) for p in site.products]
+    vocabulary = sorted(postings.lists)
+    text = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
+            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[{",".join(rows)}],'
+            f'"w":{_json(vocabulary)},"d":{_json([postings.encoded[w] for w in vocabulary])}}}')
     return (text + "\n").encode("utf-8")
