@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from itertools import compress
+from operator import is_not
 from xml.sax.saxutils import escape
 
 from .incremental import Kept, keeper
@@ -113,13 +115,21 @@ def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
     """sitemap.xml: the absolute URL of every page (render.PageJob) in every language, each with its
     language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json."""
     kept = keeper(kept)
+    last = kept.by_key("sitemap", "last", dict)  # the previous build's jobs and bytes
+    before = last.get("jobs", ())
+    if len(before) == len(jobs) and all(jobs[i].path == before[i].path and jobs[i].lang == before[i].lang
+                                        for i in compress(range(len(jobs)), map(is_not, jobs, before))):
+        last["jobs"] = jobs
+        return last["data"]
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: job.page_path for job in jobs}
     lines = [kept.by_key("sitemap", url_path, lambda: _sitemap_entry(base, url_path, entries[url_path]))
              for url_path in sorted(entries)]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+    data = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
             + "".join(lines) + "</urlset>\n").encode("utf-8")
+    last.update(jobs=jobs, data=data)
+    return data
 
 
 def robots_txt(site: Site) -> bytes:

@@ -13,6 +13,7 @@ The result is the same BuildResult a clean `render_site(config)` gives, byte for
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -66,12 +67,18 @@ class ContentMemo:
     def __init__(self) -> None:
         self._sources: dict[str, tuple] = {}
         self._listings: dict[str, tuple] = {}
+        self._changed: set[str] | None = None
         self._records: dict[tuple, tuple] = {}
         self._now = time.time()
 
-    def start(self) -> None:
-        """Begin a build: fix the clock used to spot recently changed files."""
+    def start(self, changed: set[str] | None = None) -> None:
+        """Begin a build: fix the clock used to spot recently changed files.
+
+        `changed`: the content files that changed since the last build, when a watcher knows them
+        (`serve`); the others are then trusted without asking the disk. None: check every file.
+        """
         self._now = time.time()
+        self._changed = changed
 
     def clear(self) -> None:
         self._sources.clear()
@@ -103,8 +110,10 @@ class ContentMemo:
     def read_source(self, path: Path, content_dir: Path, read: Callable) -> tuple:
         """`read(path, content_dir)`, reused while the file's stamp is unchanged."""
         key = str(path)  # a str hashes far faster than a Path
-        stamp = file_stamp(key, self._now)
         hit = self._sources.get(key)
+        if hit is not None and self._changed is not None and key not in self._changed and len(hit[0]) == 3:
+            return hit[1]  # unchanged by the watcher's account, and not read while it had just changed
+        stamp = file_stamp(key, self._now)
         if stamp is not None and hit is not None and hit[0] != stamp and len(hit[0]) == 4 and hit[0][:3] == stamp:
             # read while it had just changed, untouched since: still the bytes read then? Then remember the
             # plain stamp: any later change comes long after the file's time and changes it.
@@ -354,8 +363,8 @@ class BuildMemo:
         self.pages = PageMemo()
         self.kept = Kept()
 
-    def start(self) -> None:
-        self.content.start()
+    def start(self, changed: set[str] | None = None) -> None:
+        self.content.start(changed)
         self.pages.start()
         self.kept.next_build()
 
@@ -381,13 +390,17 @@ class IncrementalBuilder:
             self.memo.kept.clear()
         self._data, self._inputs = data, inputs
 
-    def build(self) -> list[str]:
-        """Build and write; return the output paths that changed. Raises SiteError on bad input."""
+    def build(self, changed: set[str] | None = None) -> list[str]:
+        """Build and write; return the output paths that changed. Raises SiteError on bad input.
+
+        `changed`: the files a watcher saw change since the last build (absolute paths), so that the
+        others need not be checked; None checks every file.
+        """
         from .builder import render_site
 
         config = self.make_config()
         self._forget_changed_inputs(config)
-        self.memo.start()
+        self.memo.start(changed if self.result is not None else None)
         try:
             result = render_site(config, memo=self.memo)
         except BaseException:
@@ -399,4 +412,9 @@ class IncrementalBuilder:
         else:
             changed = update_output(result.files, self.result.files, config.output_dir)
         self.result = result
+        # The memories hold millions of objects; a full collection walking them all takes longer than a
+        # rebuild. Collect what this build left, then freeze the rest: later collections only walk what
+        # later builds make. (Freed memory is still freed by reference counting.)
+        gc.collect()
+        gc.freeze()
         return changed

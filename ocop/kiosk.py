@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .incremental import Kept, keeper
 from .qr import QrCode
-from .render import PageJob, in_languages, render_pages
+from .render import LANGUAGES, PageJob, localised, render_pages
 from .site import Listing, Site
 
 PREFIX = "kiosk/"
@@ -62,8 +62,9 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
     """Every kiosk page: home, the three browse indexes, their listings and one page per product.
     `kept` (ocop.incremental) keeps each product's job, so an unchanged product gives the very same job."""
     kept = keeper(kept)
-    browse = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
-              "commune": kiosk_listings(site.communes)}
+    browse = {kind: tuple(h for h in site.heads[kind] if h.count) for kind in ("stars", "group", "commune")}
+    listings = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
+                "commune": kiosk_listings(site.communes)}
     has_search = SEARCH_TEMPLATE in env.list_templates()
     shared = {"has_search": has_search}  # `browse` only for the pages that show it: an edit in `serve` re-renders few
     jobs = [PageJob(PREFIX + "index.html", "kiosk/home.html",
@@ -73,7 +74,7 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
     for kind, index_path in (("stars", "sao/"), ("group", "nhom/"), ("commune", "xa/")):
         jobs.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html",
                             {**shared, "browse": browse, "kind": kind}))
-        for listing in browse[kind]:
+        for listing in listings[kind]:
             jobs.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
                                 {**shared, "title_key": "", "title": listing.title, "products": listing.products,
                                  "kind": kind, "listing": listing}))
@@ -83,6 +84,20 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
     if has_search:
         jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
     return jobs
+
+
+def kiosk_languages(jobs: list[PageJob], kept: Kept) -> list[PageJob]:
+    """render.in_languages, with each product's job in the other languages kept with its Vietnamese job."""
+    out = []
+    for lang in LANGUAGES:
+        for job in jobs:
+            if lang == LANGUAGES[0]:
+                out.append(job)
+            elif job.template == "kiosk/product.html":
+                out.append(kept.by_object(f"kiosk-job-{lang}", job, lambda: PageJob(localised(job.path, lang), job.template, job.context, lang)))
+            else:
+                out.append(PageJob(localised(job.path, lang), job.template, job.context, lang))
+    return out
 
 
 def _page_url(base_path: str, path: str) -> str:
@@ -97,17 +112,6 @@ def _file_for(base_path: str, url: str) -> str | None:
         return None
     rel = path[len(base_path):]
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
-
-
-def precache_list(base_path: str, pages: dict[str, bytes], files: dict[str, bytes]) -> dict[str, bytes]:
-    """{URL: bytes} for the kiosk pages and every output file they reference (styles, scripts, photos)."""
-    urls: dict[str, bytes] = {}
-    for path, data in pages.items():
-        urls[_page_url(base_path, path)] = data
-        for url, target in _same_bytes(("refs", base_path, path), data, lambda: _references(base_path, path, data)):
-            if target in files:
-                urls[url] = files[target]
-    return dict(sorted(urls.items()))
 
 
 def _references(base_path: str, path: str, data: bytes) -> list[tuple[str, str | None]]:
@@ -125,40 +129,61 @@ def _references(base_path: str, path: str, data: bytes) -> list[tuple[str, str |
     return found
 
 
-_previous: dict[tuple, tuple[bytes, object]] = {}
-_current: dict[tuple, tuple[bytes, object]] = {}
+class Precache:
+    """The worker's precache list and cache version, kept between `serve` rebuilds: a page's references
+    are read again only when its bytes changed, and a file is hashed again only when its bytes changed."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, tuple[bytes, list]] = {}  # page -> (its bytes, the (URL, file) pairs it names)
+        self.present: dict[str, bool] = {}  # every referenced file -> whether the build has it
+        self.sources: dict[str, str] = {}  # URL -> the output file it serves
+        self.urls: list[str] = []
+        self.digests: dict[str, tuple[bytes, bytes]] = {}  # URL -> (bytes, their SHA-256)
+        self.list_json = ""
+
+    def update(self, base_path: str, pages: dict[str, bytes], files: dict[str, bytes]) -> None:
+        """Bring the list up to date with the kiosk `pages` and every output file (`files`, pages included)."""
+        changed = [path for path, data in pages.items() if self.refs.get(path, (None,))[0] is not data]
+        before = {path: self.refs[path][1] for path in changed if path in self.refs}
+        for path in changed:
+            self.refs[path] = (pages[path], _references(base_path, path, pages[path]))
+        same = (self.list_json and len(self.refs) == len(pages)
+                and all(before.get(path) == self.refs[path][1] for path in changed)
+                and all((target in files) == present for target, present in self.present.items()))
+        if not same:
+            self.refs = {path: self.refs[path] for path in pages}
+            self.sources, self.present = {}, {}
+            for path in pages:
+                self.sources[_page_url(base_path, path)] = path
+                for url, target in self.refs[path][1]:
+                    self.present[target] = target in files
+                    if target in files:
+                        self.sources[url] = target
+            self.urls = sorted(self.sources)
+            self.list_json = json.dumps(self.urls, indent=1).replace("\n", "\n ")
+        old = self.digests
+        self.digests = {}
+        for url in self.urls:
+            data = files[self.sources[url]]
+            hit = old.get(url)
+            self.digests[url] = hit if hit is not None and hit[0] is data else (data, hashlib.sha256(data).digest())
+
+    def version(self, worker_source: str) -> str:
+        """A short content hash of the precache list, every cached byte and the worker's code."""
+        joined = b"".join(b"\0" + url.encode("utf-8") + b"\0" + self.digests[url][1] for url in self.urls)
+        return hashlib.sha256(worker_source.encode("utf-8") + joined).hexdigest()[:16]
 
 
-def _same_bytes(key: tuple, data: bytes, make):
-    """`make()`, or its value from the previous build when `data` is the very same bytes object (`serve`)."""
-    hit = _previous.get(key) or _current.get(key)
-    if hit is None or hit[0] is not data:
-        hit = (data, make())
-    _current[key] = hit
-    return hit[1]
-
-
-def _forget_older_builds() -> None:
-    """Keep only what this build computed for the next one."""
-    global _previous, _current
-    _previous, _current = _current, {}
-
-
-def cache_version(precache: dict[str, bytes], worker_source: str) -> str:
-    """A short content hash of the precache list, every cached byte and the worker's code."""
-    digest = hashlib.sha256(worker_source.encode("utf-8"))
-    for url, data in precache.items():
-        digest.update(b"\0" + url.encode("utf-8") + b"\0" + _same_bytes(("sha256", url), data, lambda: hashlib.sha256(data).digest()))
-    return digest.hexdigest()[:16]
-
-
-def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: dict[str, bytes]) -> bytes:
+def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: dict[str, bytes],
+                   kept: Kept | None = None) -> bytes:
     """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in."""
     source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]  # plain JS, not a Jinja template
-    precache = precache_list(site.config.base_path, pages, files)
-    settings = {"cache": CACHE_PREFIX + cache_version(precache, source), "prefix": CACHE_PREFIX,
-                "scope": site.config.base_path + PREFIX, "precache": list(precache)}
-    header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + json.dumps(settings, indent=1) + ";\n"
+    state = keeper(kept).by_key("kiosk", "precache", Precache)
+    state.update(site.config.base_path, pages, files)
+    settings = {"cache": CACHE_PREFIX + state.version(source), "prefix": CACHE_PREFIX,
+                "scope": site.config.base_path + PREFIX, "precache": None}
+    text = json.dumps(settings, indent=1).replace('"precache": null', '"precache": ' + state.list_json)
+    header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + text + ";\n"
     return (header + source).encode("utf-8")
 
 
@@ -167,7 +192,6 @@ def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]
     """Render the kiosk pages in every language (kiosk/, kiosk/en/) and its service worker, which precaches
     them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos).
     `memo` (an ocop.incremental.PageMemo) reuses unchanged pages, as render_pages does."""
-    pages = render_pages(site, env, t, in_languages(kiosk_jobs(site, env, kept), kept), memo)
-    worker = service_worker(site, env, pages, {**files, **pages})
-    _forget_older_builds()
+    pages = render_pages(site, env, t, kiosk_languages(kiosk_jobs(site, env, kept), kept), memo)
+    worker = service_worker(site, env, pages, {**files, **pages}, kept)
     return {**pages, SW_PATH: worker}

@@ -75,9 +75,9 @@ def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_di
     Each file is replaced atomically (write beside, then rename), so a browser never reads half a file.
     """
     changed = []
-    for rel in sorted(files):
-        data = files[rel]
-        if previous.get(rel) == data:
+    for rel, data in files.items():
+        before = previous.get(rel)
+        if before is data or before == data:  # an unchanged page is the very same bytes object
             continue
         target = output_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,7 @@ def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_di
         temp.write_bytes(data)
         os.replace(temp, target)
         changed.append(rel)
-    for rel in sorted(set(previous) - set(files)):
+    for rel in sorted(previous.keys() - files.keys()):
         target = output_dir / rel
         target.unlink(missing_ok=True)
         changed.append(rel)
@@ -93,7 +93,7 @@ def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_di
         while parent != output_dir and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    return changed
+    return sorted(changed)
 
 
 def read_tree(output_dir: Path) -> dict[str, bytes]:

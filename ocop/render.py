@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from itertools import compress
+from operator import is_not, or_
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import yaml
 from .config import Config
 from .errors import ConfigError, TemplateError
 from .incremental import Kept, keeper, look_up
+from .models import Product
 from .parallel import map_in_order
 from .qr import qr_svg
 from .site import Site
@@ -203,24 +206,27 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
         pictures = look_up(site, "pictures", [p.slug for p in products])
-        today, lang, store = site.today, current["lang"], current["fragments"]  # type: ignore[attr-defined]
+        today, lang, store, name = site.today, current["lang"], current["fragments"], macro.name  # type: ignore[attr-defined]
+
+        def fragment(i: int) -> bytes:
+            p, pics = products[i], pictures[i]
+            hit = store.get((name, p.slug, lang, (i >= eager,)))
+            if hit is not None and hit[0] is p and hit[2] == today and (hit[1] is pics or hit[1] == pics):
+                return hit[3]
+            return once(macro, p, site, t, i >= eager, pictures=pics, today=today)
+
         slot = ("each", current["path"], len(current["splices"]))  # this call on this page (bounds the store)
-        listed = store.get(slot)
-        if listed is not None and listed[0] is products and listed[1] == pictures and listed[2] == today \
-                and listed[4] == (macro.name, eager, per):
-            parts = listed[3]
+        sign = (name, eager, today)
+        old = store.get(slot)
+        if old is not None and old[3] == sign and len(old[0]) == len(products):
+            # the same list as last time but for a few products: find them at C speed, redo only those
+            items = list(old[2])
+            for i in compress(range(len(products)), map(or_, map(is_not, products, old[0]), map(is_not, pictures, old[1]))):
+                items[i] = fragment(i)
         else:
-            name = macro.name
-            parts = []
-            for i, (p, pics) in enumerate(zip(products, pictures)):
-                hit = store.get((name, p.slug, lang, (i >= eager,)))
-                if hit is not None and hit[0] is p and hit[2] == today and (hit[1] is pics or hit[1] == pics):
-                    parts.append(hit[3])
-                else:
-                    parts.append(once(macro, p, site, t, i >= eager, pictures=pics, today=today))
-            if per and group is not None:
-                parts = _grouped(parts, per, group, t)
-            store[slot] = (products, pictures, today, parts, (macro.name, eager, per))
+            items = [fragment(i) for i in range(len(products))]
+        store[slot] = (products, pictures, items, sign)
+        parts = _grouped(items, per, group, t) if per and group is not None else items
         current["splices"].append(parts)
         return Markup(f"{SPLICE}{len(current['splices']) - 1}{SPLICE}")
 
@@ -257,34 +263,40 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
     `kept` (ocop.incremental) keeps each product's jobs, so an unchanged product gives the very same jobs.
     """
     kept = keeper(kept)
-    jobs = [PageJob("index.html", "home.html")]
-    jobs.append(PageJob("san-pham/index.html", "products.html", {"products": site.products}))
-    jobs += [kept.by_object("job", p, lambda: PageJob(p.path + "index.html", "product.html", {"product": p}))
-             for p in site.products]
-    jobs.append(PageJob("chu-the/index.html", "producers.html"))
-    jobs += [PageJob(p.path + "index.html", "producer.html", {"producer": p, "products": site.products_by_producer[p.slug]})
-             for p in site.producers]
-    jobs.append(PageJob("nhom/index.html", "listings.html", {"listings": site.groups, "kind": "group"}))
-    jobs.append(PageJob("xa/index.html", "listings.html", {"listings": site.communes, "kind": "commune"}))
-    jobs.append(PageJob("sao/index.html", "listings.html", {"listings": site.star_levels, "kind": "stars"}))
-    for listing in site.groups + site.communes + site.star_levels:
-        jobs.append(PageJob(listing.path + "index.html", "listing.html", {"listing": listing}))
-    jobs += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
-    jobs.append(PageJob("thong-ke/index.html", "stats.html"))
-    jobs.append(PageJob("tim-kiem/index.html", "search.html"))
-    jobs += [kept.by_object("trace-job", p, lambda: PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
-             for p in site.products if p.traceability]
-    jobs.append(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}))
-    jobs.append(PageJob("in-nhan/poster/index.html", "posters.html"))
-    jobs.append(PageJob("404.html", "404.html"))
-    return in_languages(jobs, kept)
+
+    def product_jobs(p: Product) -> dict[str, tuple[PageJob, ...]]:
+        made = [PageJob(p.path + "index.html", "product.html", {"product": p})]
+        if p.traceability:
+            made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
+        return {lang: tuple(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made) for lang in LANGUAGES}
+
+    own = [kept.by_object("jobs", p, lambda: product_jobs(p)) for p in site.products]
+    jobs: list[PageJob] = []
+    for lang in LANGUAGES:
+        def add(*made: PageJob) -> None:
+            jobs.extend(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made)
+
+        add(PageJob("index.html", "home.html"), PageJob("san-pham/index.html", "products.html", {"products": site.products}))
+        jobs.extend(made[lang][0] for made in own)
+        add(PageJob("chu-the/index.html", "producers.html"))
+        add(*(PageJob(p.path + "index.html", "producer.html", {"producer": p, "products": site.products_by_producer[p.slug]})
+              for p in site.producers))
+        add(PageJob("nhom/index.html", "listings.html", {"listings": site.heads["group"], "kind": "group"}),
+            PageJob("xa/index.html", "listings.html", {"listings": site.heads["commune"], "kind": "commune"}),
+            PageJob("sao/index.html", "listings.html", {"listings": site.heads["stars"], "kind": "stars"}))
+        add(*(PageJob(listing.path + "index.html", "listing.html", {"listing": listing})
+              for listing in site.groups + site.communes + site.star_levels))
+        add(*(PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages))
+        add(PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html"))
+        jobs.extend(made[lang][1] for made in own if len(made[lang]) > 1)
+        add(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}),
+            PageJob("in-nhan/poster/index.html", "posters.html"), PageJob("404.html", "404.html"))
+    return jobs
 
 
-def in_languages(jobs: list[PageJob], kept: Kept | None = None) -> list[PageJob]:
+def in_languages(jobs: list[PageJob]) -> list[PageJob]:
     """Each page once per language: the default language at its path, the others under <lang>/."""
-    kept = keeper(kept)
-    return [job if lang == LANGUAGES[0] else kept.by_object(f"job-{lang}", job, lambda: PageJob(localised(job.path, lang), job.template, job.context, lang))
-            for lang in LANGUAGES for job in jobs]
+    return [PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES for job in jobs]
 
 
 def language_context(config: Config, texts: dict[str, dict[str, str]], lang: str) -> dict:

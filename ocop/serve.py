@@ -40,6 +40,21 @@ OVERLAY_ID = "ocop-loi-xem-truoc"
 class QuietWatcher(Watcher):
     """livereload's polling watcher, changed to see every file of a burst and never reload by itself."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen_lock = threading.Lock()
+        self._seen: set[str] = set()
+
+    def take_changed(self) -> set[str]:
+        """The files seen added, changed or removed since the last call (called by the rebuild thread)."""
+        with self._seen_lock:
+            seen, self._seen = self._seen, set()
+        return seen
+
+    def _saw(self, path: str) -> None:
+        with self._seen_lock:
+            self._seen.add(path)
+
     def start(self, callback) -> bool:
         PeriodicCallback(callback, POLL_MS).start()
         return True
@@ -61,6 +76,7 @@ class QuietWatcher(Watcher):
         removed = set(self._task_mtimes) - set(self._new_mtimes)
         for gone in removed:
             self._task_mtimes.pop(gone)
+            self._saw(gone)
         self._task_mtimes.update(self._new_mtimes)
         return bool(changed or removed)
 
@@ -70,6 +86,13 @@ class QuietWatcher(Watcher):
             dirs[:] = [d for d in dirs if d not in self.ignored_dirs]
             for name in files:
                 changed = self.is_file_changed(os.path.join(root, name), ignore) or changed
+        return changed
+
+    def is_file_changed(self, path, ignore=None) -> bool:
+        known = self._task_mtimes.get(path)
+        changed = super().is_file_changed(path, ignore)
+        if changed or (known is None and path in self._new_mtimes):
+            self._saw(path)  # every new file counts, even one older than the watcher
         return changed
 
 
@@ -102,8 +125,11 @@ def add_overlay(page: bytes, problems: list[Problem]) -> bytes:
 class Preview:
     """The preview's state: the builder, the current errors, and the debounced rebuild worker."""
 
-    def __init__(self, builder: IncrementalBuilder, output_dir: Path, quiet: float = QUIET):
+    def __init__(self, builder: IncrementalBuilder, output_dir: Path, quiet: float = QUIET,
+                 watcher: QuietWatcher | None = None):
         self.builder = builder
+        self.watcher = watcher
+        self._trusted = False  # whether the watcher's list of changed files covers everything since the last build
         self.output_dir = output_dir
         self.quiet = quiet
         self.problems: list[Problem] = []
@@ -117,8 +143,13 @@ class Preview:
         with self._lock:
             before = list(self.problems)
             started = time.perf_counter()
+            # The first rebuild after the server started checks every file (the watcher took its first look
+            # after the first build); later ones check only the files the watcher saw change.
+            seen = self.watcher.take_changed() if self.watcher is not None else set()
+            hint = seen if self._trusted else None
+            self._trusted = self.watcher is not None and self.loop is not None
             try:
-                changed = self.builder.build()
+                changed = self.builder.build(hint)
                 self.problems = []
             except ContentErrors as exc:
                 changed, self.problems = [], [p for p in exc.problems if p.is_error]
@@ -128,6 +159,8 @@ class Preview:
                 traceback.print_exc()
                 changed, self.problems = [], [Problem("", 0, "", f"lỗi bất ngờ của chương trình: {exc!r}")]
             took = (time.perf_counter() - started) * 1000
+            if self.problems:
+                self._trusted = False  # a build that stopped early may not have read what the watcher saw
             if self.problems:
                 print(f"Có {len(self.problems)} lỗi (trang xem trước hiện khung báo lỗi):", flush=True)
                 for problem in self.problems:
@@ -195,8 +228,8 @@ class PageHandler(web.RequestHandler):
 class PreviewServer(Server):
     """livereload's Server whose web handlers serve the output under the base path."""
 
-    def __init__(self, preview: Preview, base_path: str):
-        super().__init__(watcher=QuietWatcher())
+    def __init__(self, preview: Preview, base_path: str, watcher: QuietWatcher):
+        super().__init__(watcher=watcher)
         self.preview = preview
         self.base_path = base_path
 
@@ -248,9 +281,10 @@ def lan_addresses() -> list[str]:
 def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, base_path: str,
           watch: list[Path]) -> int:
     """Build once, then serve and rebuild on change until Ctrl+C."""
-    preview = Preview(builder, output_dir)
+    watcher = QuietWatcher()
+    preview = Preview(builder, output_dir, watcher=watcher)
     preview.rebuild()
-    server = PreviewServer(preview, base_path)
+    server = PreviewServer(preview, base_path, watcher)
     for path in watch:
         server.watch(str(path), preview.changed)
     threading.Thread(target=preview.run_worker, name="rebuild", daemon=True).start()

@@ -31,6 +31,26 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class ListingHead:
+    """A listing without its products, for pages that show only its name, link and count: equal from one
+    build to the next while the count stays, so editing a product does not touch those pages (`serve`)."""
+
+    kind: str
+    slug: str
+    title: str
+    path: str
+    count: int
+    group: Group | None = None
+    commune: Commune | None = None
+    stars: int | None = None
+
+
+def head(listing: Listing) -> ListingHead:
+    return ListingHead(listing.kind, listing.slug, listing.title, listing.path, len(listing.products),
+                       listing.group, listing.commune, listing.stars)
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates need, sorted and grouped; no file I/O."""
 
@@ -44,9 +64,12 @@ class Site:
     star_levels: tuple[Listing, ...]
     featured: tuple[Product, ...]
     products_by_producer: dict[str, tuple[Product, ...]]
+    product_counts: dict[str, int]  # producer slug -> how many products (pages that show only the count)
     pictures: dict[str, tuple[Picture, ...]]
     ranked: tuple[Product, ...]  # products with 3, 4 or 5 stars
     certificates_due: tuple[Product, ...]  # ranked, certificate expired or ending within 90 days, soonest first
+    heads: dict[str, tuple[ListingHead, ...]]  # "group", "commune", "stars" -> the listings without products
+    counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
 
 
 def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
@@ -98,8 +121,11 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     featured = tuple(p for p in products if p.featured)
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
+    counts = {slug: len(made) for slug, made in by_producer.items()}
     site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
-                pictures, ranked, certificates_due(ranked, config.today))
+                counts, pictures, ranked, certificates_due(ranked, config.today),
+                {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)), "stars": tuple(map(head, stars))},
+                {"products": len(products), "ranked": len(ranked)})
     return site if previous is None else reuse_equal(site, previous)
 
 
