@@ -57,6 +57,7 @@ def _child_edits(content: Path, output: Path, cache: Path, jobs: int, edits: int
 
     builder = IncrementalBuilder(make_config)
     builder.build()
+    builder.tidy()  # as `serve` does after each build
     target = sorted((content / "products").glob("*.md"))[len(list((content / "products").glob("*.md"))) // 2]
     original = target.read_text(encoding="utf-8")
     times, full_scan, written = [], [], []
@@ -66,6 +67,7 @@ def _child_edits(content: Path, output: Path, cache: Path, jobs: int, edits: int
         started = time.perf_counter()
         changed = builder.build({str(target)} if told else None)
         (times if told else full_scan).append(time.perf_counter() - started)
+        builder.tidy()  # after the rebuild, as `serve` does once browsers were told to reload
         written.append(len(changed))
         page = output / "san-pham" / target.stem / "index.html"
         assert f"Sửa lần {number}." in page.read_text(encoding="utf-8"), "the edit is not in the output"

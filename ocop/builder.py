@@ -77,5 +77,5 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
     if memo is not None:
-        memo.pages.prune()
+        memo.pages.prune(files)
     return BuildResult(site, files, warnings)

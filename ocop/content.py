@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, astuple_key
 from .markup import plain_text, render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
@@ -204,5 +204,5 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
         problems.append(Problem(str(content_dir), 0, "", "không có thư mục products/ trong thư mục nội dung"))
     if any(p.is_error for p in problems):
         return None, problems
-    warnings = tuple(sorted(p for p in problems if not p.is_error))
+    warnings = tuple(sorted((p for p in problems if not p.is_error), key=astuple_key))
     return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings), problems

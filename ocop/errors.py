@@ -47,3 +47,8 @@ class TemplateError(SiteError):
 
 class UsageError(SiteError):
     """The command line is wrong (exit code 2)."""
+
+
+def astuple_key(problem: Problem) -> tuple:
+    """The order of Problem (its fields in turn), as a plain tuple: sorting thousands compares in C."""
+    return (problem.path, problem.line, problem.field, problem.message, problem.level)

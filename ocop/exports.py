@@ -51,7 +51,7 @@ def products_json(site: Site, kept: Kept | None = None) -> bytes:
     `kept` (ocop.incremental) keeps each product's text for the next build.
     """
     kept = keeper(kept)
-    items = [kept.by_object("json", p, lambda: _json_item(p)) for p in site.products]
+    items = kept.each("json", site.products, _json_item)
     text = "[\n" + ",\n".join(items) + "\n]" if items else "[]"
     return (text + "\n").encode("utf-8")
 
@@ -97,8 +97,7 @@ def products_csv(site: Site, kept: Kept | None = None) -> bytes:
     """
     kept = keeper(kept)
     keys = list(CSV_HEADERS)
-    rows = [kept.by_object("csv", p, lambda: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]))
-            for p in site.products]
+    rows = kept.each("csv", site.products, lambda p: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]))
     return ("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]]) + "".join(rows)).encode("utf-8")
 
 

@@ -277,13 +277,11 @@ def product_pictures(products: tuple[Product, ...], cache_dir: Path, kept: Kept 
     same object only while its photos are unchanged (ocop.incremental.ContentMemo.image_stamps).
     """
     kept = keeper(kept)
-    fresh = [p for p in products if not kept.has_object("pictures", p)]
-    made = dict(zip(map(id, fresh), _process_products(fresh, cache_dir)))
+    made = kept.each("pictures", products, make_many=lambda fresh: _process_products(fresh, cache_dir))
     pictures: dict[str, tuple[Picture, ...]] = {}
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for product in products:
-        pics, product_files, product_problems = kept.by_object("pictures", product, lambda: made[id(product)])
+    for product, (pics, product_files, product_problems) in zip(products, made):
         pictures[product.slug] = pics
         files.update(product_files)
         problems += product_problems

@@ -17,9 +17,11 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from itertools import compress
+from operator import is_not
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .config import Config
 from .output import update_output, write_output
@@ -183,8 +185,7 @@ def look_up(site: object, name: str, keys: list) -> list:
     if isinstance(site, SiteView):
         site._reads.keys.setdefault(name, set()).update(keys)
         site = site._site
-    mapping = getattr(site, name)
-    return [mapping.get(key) for key in keys]
+    return list(map(getattr(site, name).get, keys))
 
 
 class SiteView:
@@ -205,10 +206,10 @@ class SiteView:
 class _Page:
     """One rendered page: its job, what it read from the site, its parts and its bytes."""
 
-    __slots__ = ("job", "deps", "shell", "splices", "data")
+    __slots__ = ("job", "reads", "shell", "splices", "data")
 
-    def __init__(self, job: object, deps: set, shell: list, splices: list, data: bytes):
-        self.job, self.deps, self.shell, self.splices, self.data = job, deps, shell, splices, data
+    def __init__(self, job: object, reads: _Reads, shell: list, splices: list, data: bytes):
+        self.job, self.reads, self.shell, self.splices, self.data = job, reads, shell, splices, data
 
 
 class PageMemo:
@@ -224,7 +225,6 @@ class PageMemo:
         self._readers: dict[tuple, set[str]] = {}  # ("", name) or (name, key) -> paths of pages that read it
         self._site: object = None
         self._dirty: set[str] = set()
-        self._seen: set[str] = set()
         self.fragments: dict[tuple, object] = {}  # product fragments (render.make_environment's `once`)
         self.rendered = 0
         self.reused = 0
@@ -242,7 +242,6 @@ class PageMemo:
 
     def start(self) -> None:
         self.rendered = self.reused = 0
-        self._seen = set()
 
     def begin(self, site: object) -> None:
         """Compare the new site with the previous one and mark the pages that read something that changed."""
@@ -266,18 +265,26 @@ class PageMemo:
             elif new != before:
                 self._dirty |= self._readers.get(("", name), set())
 
-    def reuse(self, job: object) -> bytes | None:
-        """The page's previous bytes when its template, context and site reads are unchanged."""
-        path = job.path  # type: ignore[attr-defined]
-        self._seen.add(path)
-        page = self._pages.get(path)
-        if page is None or path in self._dirty:
-            return None
-        if page.job is not job and (page.job.template != job.template or page.job.context != job.context):  # type: ignore[attr-defined]
-            return None
-        page.job = job
-        self.reused += 1
-        return page.data
+    def reuse_all(self, jobs: list) -> tuple[dict[str, bytes], list]:
+        """({path: previous bytes} of the pages whose template, context and site reads are unchanged,
+        the jobs left to render). One tight loop: a catalog of thousands has tens of thousands of pages."""
+        pages, dirty = self._pages, self._dirty
+        files: dict[str, bytes] = {}
+        todo = []
+        for job in jobs:
+            path = job.path
+            page = pages.get(path)
+            if page is None or path in dirty:
+                todo.append(job)
+            elif page.job is job:
+                files[path] = page.data
+            elif page.job.template == job.template and page.job.context == job.context:
+                page.job = job
+                files[path] = page.data
+            else:
+                todo.append(job)
+        self.reused += len(files)
+        return files, todo
 
     def view(self, site: object) -> SiteView:
         return SiteView(site)
@@ -289,22 +296,28 @@ class PageMemo:
         self.rendered += 1
         path = job.path  # type: ignore[attr-defined]
         reads = view._reads
-        deps = {("", name) for name in reads.whole} | {(name, key) for name, keys in reads.keys.items() for key in keys}
         old = self._pages.get(path)
-        if old is not None:
-            for dep in old.deps - deps:
+        if old is None or old.reads.whole != reads.whole or old.reads.keys != reads.keys:
+            before = _deps(old.reads) if old is not None else set()
+            deps = _deps(reads)
+            for dep in before - deps:
                 self._readers[dep].discard(path)
-        for dep in deps - (old.deps if old is not None else set()):
-            self._readers.setdefault(dep, set()).add(path)
+            for dep in deps - before:
+                self._readers.setdefault(dep, set()).add(path)
         data = old.data if old is not None and old.shell == shell and old.splices == splices else join_parts(shell, splices)
-        self._pages[path] = _Page(job, deps, shell, splices, data)
+        self._pages[path] = _Page(job, reads, shell, splices, data)
         return data
 
-    def prune(self) -> None:
-        """Forget pages the last build no longer made (a deleted product's pages)."""
-        for path in set(self._pages) - self._seen:
-            for dep in self._pages.pop(path).deps:
+    def prune(self, paths: Iterable[str]) -> None:
+        """Forget pages the last build no longer made (a deleted product's pages); `paths`: every output path."""
+        for path in self._pages.keys() - set(paths):
+            for dep in _deps(self._pages.pop(path).reads):
                 self._readers[dep].discard(path)
+
+
+def _deps(reads: _Reads) -> set:
+    """What a page read, as keys of the readers index: ("", attribute) or (attribute, key)."""
+    return {("", name) for name in reads.whole} | {(name, key) for name, keys in reads.keys.items() for key in keys}
 
 
 class Kept:
@@ -319,12 +332,13 @@ class Kept:
     def __init__(self) -> None:
         self._old: dict = {}
         self._new: dict = {}
+        self._lists: dict[str, tuple[tuple, list]] = {}  # each(): one list per kind
 
     def next_build(self) -> None:
         self._old, self._new = self._new, {}
 
     def clear(self) -> None:
-        self._old, self._new = {}, {}
+        self._old, self._new, self._lists = {}, {}, {}
 
     def by_object(self, kind: str, obj: object, make: Callable[[], T]) -> T:
         key = (kind, id(obj))
@@ -336,10 +350,24 @@ class Kept:
             self._new[key] = hit
         return hit[1]
 
-    def has_object(self, kind: str, obj: object) -> bool:
-        """Whether a value for this very object is kept (by_object will not call `make`)."""
-        hit = self._new.get((kind, id(obj))) or self._old.get((kind, id(obj)))
-        return hit is not None and hit[0] is obj
+    def each(self, kind: str, items: tuple, make: Callable[[Any], T] | None = None,
+             make_many: Callable[[list], list[T]] | None = None) -> list[T]:
+        """[make(item) for item in items], kept per item between builds like by_object (`make_many` makes
+        the missing values in one call instead). The items are compared with the previous build's list
+        at C speed, so a list of thousands costs little when only a few items are new objects."""
+        last = self._lists.get(kind)
+        if last is not None and len(last[0]) == len(items):
+            values = list(last[1])
+            missing = list(compress(range(len(items)), map(is_not, items, last[0])))
+        else:
+            known = dict(zip(map(id, last[0]), last[1])) if last is not None else {}  # last[0] keeps the ids valid
+            values = [known.get(id(item), _MISSING) for item in items]
+            missing = [i for i, value in enumerate(values) if value is _MISSING]
+        made = make_many([items[i] for i in missing]) if make_many else [make(items[i]) for i in missing]  # type: ignore[misc]
+        for i, value in zip(missing, made):
+            values[i] = value
+        self._lists[kind] = (tuple(items), values)
+        return values
 
     def by_key(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
         slot = (kind, key)
@@ -412,9 +440,13 @@ class IncrementalBuilder:
         else:
             changed = update_output(result.files, self.result.files, config.output_dir)
         self.result = result
-        # The memories hold millions of objects; a full collection walking them all takes longer than a
-        # rebuild. Collect what this build left, then freeze the rest: later collections only walk what
-        # later builds make. (Freed memory is still freed by reference counting.)
+        return changed
+
+    @staticmethod
+    def tidy() -> None:
+        """Collect what the last build left, then freeze the rest (`serve` calls this after each rebuild,
+        once browsers were told to reload). The memories hold millions of objects: a collection walking
+        them all takes longer than a rebuild; frozen, later collections walk only what later builds make.
+        Memory that is no longer used is still freed at once by reference counting."""
         gc.collect()
         gc.freeze()
-        return changed

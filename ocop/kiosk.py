@@ -78,9 +78,8 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
             jobs.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
                                 {**shared, "title_key": "", "title": listing.title, "products": listing.products,
                                  "kind": kind, "listing": listing}))
-    for product in site.products:
-        jobs.append(kept.by_object(f"kiosk-job-{has_search}", product, lambda: PageJob(
-            PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)})))
+    jobs += kept.each(f"kiosk-job-{has_search}", site.products, lambda product: PageJob(
+        PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)}))
     if has_search:
         jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
     return jobs
@@ -88,15 +87,13 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
 
 def kiosk_languages(jobs: list[PageJob], kept: Kept) -> list[PageJob]:
     """render.in_languages, with each product's job in the other languages kept with its Vietnamese job."""
-    out = []
-    for lang in LANGUAGES:
-        for job in jobs:
-            if lang == LANGUAGES[0]:
-                out.append(job)
-            elif job.template == "kiosk/product.html":
-                out.append(kept.by_object(f"kiosk-job-{lang}", job, lambda: PageJob(localised(job.path, lang), job.template, job.context, lang)))
-            else:
-                out.append(PageJob(localised(job.path, lang), job.template, job.context, lang))
+    out = list(jobs)
+    products = tuple(job for job in jobs if job.template == "kiosk/product.html")
+    for lang in LANGUAGES[1:]:
+        translated = iter(kept.each(f"kiosk-job-{lang}", products,
+                                    lambda job: PageJob(localised(job.path, lang), job.template, job.context, lang)))
+        out += [next(translated) if job.template == "kiosk/product.html"
+                else PageJob(localised(job.path, lang), job.template, job.context, lang) for job in jobs]
     return out
 
 

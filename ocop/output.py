@@ -75,9 +75,11 @@ def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_di
     Each file is replaced atomically (write beside, then rename), so a browser never reads half a file.
     """
     changed = []
-    for rel, data in files.items():
-        before = previous.get(rel)
-        if before is data or before == data:  # an unchanged page is the very same bytes object
+    get = previous.get
+    maybe = [rel for rel, data in files.items() if get(rel) is not data]  # an unchanged page is the very same bytes object
+    for rel in maybe:
+        data = files[rel]
+        if previous.get(rel) == data:
             continue
         target = output_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from itertools import compress
-from operator import is_not, or_
+from operator import attrgetter, is_not, or_
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets
 # (source.py refuses control characters), and the random part cannot be guessed by content either.
 SPLICE = f"\0{secrets.token_hex(8)}:"
 _MISSING = object()
+SLUG = attrgetter("slug")
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         The fragments are spliced into the page's bytes after rendering (a placeholder stands in the template's
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
-        pictures = look_up(site, "pictures", [p.slug for p in products])
+        pictures = look_up(site, "pictures", list(map(SLUG, products)))
         today, lang, store, name = site.today, current["lang"], current["fragments"], macro.name  # type: ignore[attr-defined]
 
         def fragment(i: int) -> bytes:
@@ -270,7 +271,7 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
             made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
         return {lang: tuple(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made) for lang in LANGUAGES}
 
-    own = [kept.by_object("jobs", p, lambda: product_jobs(p)) for p in site.products]
+    own = kept.each("jobs", site.products, product_jobs)
     jobs: list[PageJob] = []
     for lang in LANGUAGES:
         def add(*made: PageJob) -> None:
@@ -324,12 +325,9 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
                 pass  # reported with its page below
         pages = map_in_order(lambda job: render_page(env, texts, site, job), jobs, site.config.jobs)
         return {job.path: page for job, page in zip(jobs, pages)}
-    files: dict[str, bytes] = {}
     env.globals["_current"]["fragments"] = memo.fragments  # kept between rebuilds like the pages
-    for job in jobs:
-        if (previous := memo.reuse(job)) is not None:
-            files[job.path] = previous
-            continue
+    files, todo = memo.reuse_all(jobs)
+    for job in todo:
         view = memo.view(site)
         shell, splices = render_parts(env, texts, view, job)
         files[job.path] = memo.store(job, view, shell, splices)

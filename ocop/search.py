@@ -126,7 +126,7 @@ def search_index(site: Site, kept: Kept | None = None) -> bytes:
     groups, communes, group_no, commune_no = _numbers(site)
     postings = kept.by_key("search", "postings", Postings)
     postings.update(site.products, lambda p: kept.by_object("search-words", p, lambda: body_words(p)))
-    rows = [kept.by_object("search-row", p, lambda: _json(_row(p, group_no, commune_no))) for p in site.products]
+    rows = kept.each("search-row", site.products, lambda p: _json(_row(p, group_no, commune_no)))
     vocabulary = sorted(postings.lists)
     text = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
             f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[{",".join(rows)}],'

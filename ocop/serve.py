@@ -187,6 +187,7 @@ class Preview:
                 self._due = None
             if self.rebuild() and self.loop is not None:
                 self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            self.builder.tidy()
 
 
 class PageHandler(web.RequestHandler):
@@ -284,6 +285,7 @@ def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, b
     watcher = QuietWatcher()
     preview = Preview(builder, output_dir, watcher=watcher)
     preview.rebuild()
+    builder.tidy()
     server = PreviewServer(preview, base_path, watcher)
     for path in watch:
         server.watch(str(path), preview.changed)

@@ -72,10 +72,12 @@ class Site:
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
 
 
-def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
-    """Ranked products whose certificate has expired or ends within 90 days, soonest first."""
+def certificates_due(ranked: tuple[Product, ...], today: dt.date, before: tuple[Product, ...] | None = None) -> tuple[Product, ...]:
+    """Ranked products whose certificate has expired or ends within 90 days, soonest first
+    (`before`: the previous build's list, whose order is kept when nothing that decides it changed)."""
     due = [p for p in ranked if p.certificate and p.certificate.status(today) != "valid"]
-    return tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title))))  # type: ignore[union-attr]
+    kept = _same_order(due, before, lambda p: (p.certificate.valid_until, p.title)) if before is not None else None
+    return kept or tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title), p.slug)))  # type: ignore[union-attr]
 
 
 def star_path(stars: int | None) -> str:
@@ -87,12 +89,16 @@ def by_title(products: list[Product] | tuple[Product, ...]) -> tuple[Product, ..
     return tuple(sorted(products, key=lambda p: (sort_key(p.title), p.slug)))
 
 
-def _split(products: tuple[Product, ...], key) -> dict:
-    """{key(product): its products in catalog order}, in one pass."""
-    parts: dict = {}
-    for p in products:
-        parts.setdefault(key(p), []).append(p)
-    return parts
+def _same_order(products: list[Product], before: tuple[Product, ...], key=lambda p: p.title) -> tuple[Product, ...] | None:
+    """The products in the previous build's order when they have the same slugs and the same `key` (what
+    decides their order): the order sorting would give, without sorting. None when that cannot be known."""
+    if len(products) != len(before):
+        return None
+    by_slug = {p.slug: p for p in products}
+    ordered = tuple(by_slug.get(p.slug) for p in before)
+    if any(new is None or new is not old and key(new) != key(old) for new, old in zip(ordered, before)):
+        return None
+    return ordered
 
 
 def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]],
@@ -102,10 +108,18 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     With the `previous` site (`serve` rebuilds), every part that is equal to the previous one is that
     very object, so an unchanged part costs nothing to compare (ocop.incremental).
     """
-    products = by_title([p for p in catalog.products if not p.draft])
-    by_group = _split(products, lambda p: p.group.slug)
-    by_commune = _split(products, lambda p: p.place.commune.slug)
-    by_stars = _split(products, lambda p: p.stars if p.is_ranked else None)
+    published = [p for p in catalog.products if not p.draft]
+    products = _same_order(published, previous.products) if previous is not None else None
+    products = products or by_title(published)
+    by_group: dict = {}
+    by_commune: dict = {}
+    by_stars: dict = {}
+    made: dict = {}
+    for p in products:  # one pass (each listing keeps the catalog order)
+        by_group.setdefault(p.group.slug, []).append(p)
+        by_commune.setdefault(p.place.commune.slug, []).append(p)
+        by_stars.setdefault(p.stars if p.is_ranked else None, []).append(p)
+        made.setdefault(p.producer.slug, []).append(p)
     groups = tuple(Listing("group", g.slug, g.name, tuple(by_group.get(g.slug, ())), g.path, group=g) for g in ref.groups)
     communes = tuple(
         Listing("commune", c.slug, c.name, tuple(by_commune.get(c.slug, ())), c.path, commune=c)
@@ -116,14 +130,13 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
         for s in STAR_LEVELS
     ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
-    made = _split(products, lambda p: p.producer.slug)
     by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
     featured = tuple(p for p in products if p.featured)
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}
     site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
-                counts, pictures, ranked, certificates_due(ranked, config.today),
+                counts, pictures, ranked, certificates_due(ranked, config.today, previous.certificates_due if previous else None),
                 {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)), "stars": tuple(map(head, stars))},
                 {"products": len(products), "ranked": len(ranked)})
     return site if previous is None else reuse_equal(site, previous)

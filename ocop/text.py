@@ -34,6 +34,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # file and place names, met again on every rebuild in `serve`
 def slugify(text: str) -> str:
     """URL slug without diacritics: "Hữu Lũng" -> "huu-lung"."""
     return _NON_SLUG.sub("-", fold(text)).strip("-")
