@@ -146,7 +146,12 @@ def _page(slug: str, source: Source, content_dir: Path, ref: RefData, problems: 
                 v["order"] if v["order"] is not None else 100, _body(source.body), _body(v["body_en"] or ""))
 
 
-def check_unique_codes(products: list[Product], problems: list[Problem], code_lines: dict[str, int]) -> None:
+def _code_line(source: Source) -> int:
+    trace = source.meta.get("traceability")
+    return trace["__lines__"].get("code", 0) if isinstance(trace, dict) else 0
+
+
+def check_unique_codes(products: list[Product], problems: list[Problem], sources: dict[str, Source]) -> None:
     """Two products may not share a traceability code (nor its URL); the later file gets the error."""
     seen: dict[str, Product] = {}
     for product in sorted(products, key=lambda p: p.source):
@@ -154,7 +159,7 @@ def check_unique_codes(products: list[Product], problems: list[Problem], code_li
             continue
         key = product.traceability.slug
         if key in seen:
-            problems.append(Problem(product.source, code_lines.get(product.source, 0), "traceability.code",
+            problems.append(Problem(product.source, _code_line(sources[product.source]), "traceability.code",
                                     f"mã truy xuất \"{product.traceability.code}\" đã dùng cho {seen[key].source}; "
                                     "mỗi sản phẩm cần một mã riêng"))
         else:
@@ -184,7 +189,7 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
         if producer:
             producers[slug] = producer
     products = []
-    code_lines: dict[str, int] = {}
+    sources: dict[str, Source] = {}
     for slug, source in _read_all(content_dir / "products", content_dir, problems, memo):
         owner = producers.get(_producer_slug(source))
         extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
@@ -192,9 +197,8 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
                             lambda found: _product(slug, source, ref, producers, content_dir, found))
         if product:
             products.append(product)
-            trace = source.meta.get("traceability")
-            code_lines[source.rel] = trace["__lines__"].get("code", 0) if isinstance(trace, dict) else 0
-    check_unique_codes(products, problems, code_lines)
+            sources[source.rel] = source
+    check_unique_codes(products, problems, sources)
     pages = []
     for slug, source in _read_all(content_dir / "pages", content_dir, problems, memo):
         page = _remember(memo, "page", source, (slug,), problems, lambda found: _page(slug, source, content_dir, ref, found))

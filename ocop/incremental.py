@@ -143,6 +143,8 @@ class ContentMemo:
     def image_stamps(self, source: object) -> tuple:
         """Stamps of the photos a product file names (its record depends on them existing)."""
         raw = source.meta.get("images")  # type: ignore[attr-defined]
+        if not raw:
+            return ()
         items = raw if isinstance(raw, list) else [raw]
         folder = source.path.parent  # type: ignore[attr-defined]
         return tuple((item.text, file_stamp(folder / item.text.strip(), self._now))
