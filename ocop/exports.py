@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from itertools import compress
-from operator import is_not
 from xml.sax.saxutils import escape
 
-from .incremental import Kept, keeper
+from .incremental import Kept, changed_at, keeper
 from .models import Product
 from .render import LANGUAGES, localised
 from .site import Site
@@ -117,7 +115,7 @@ def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
     last = kept.by_key("sitemap", "last", dict)  # the previous build's jobs and bytes
     before = last.get("jobs", ())
     if len(before) == len(jobs) and all(jobs[i].path == before[i].path and jobs[i].lang == before[i].lang
-                                        for i in compress(range(len(jobs)), map(is_not, jobs, before))):
+                                        for i in changed_at(jobs, before)):
         last["jobs"] = jobs
         return last["data"]
     base = site.config.origin + site.config.base_path

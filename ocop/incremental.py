@@ -13,13 +13,14 @@ The result is the same BuildResult a clean `render_site(config)` gives, byte for
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
 import time
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from itertools import compress
-from operator import is_not
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from operator import is_not, or_
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +30,15 @@ from .output import update_output, write_output
 RACY_SECONDS = 2.0
 T = TypeVar("T")
 _MISSING = object()
+
+
+def changed_at(new: Sequence, old: Sequence, *more: tuple[Sequence, Sequence]) -> list[int]:
+    """The positions where `new` holds another object than `old` (or, for each further (new, old) pair,
+    where that one does), found at C speed; the sequences have the same length."""
+    flags = map(is_not, new, old)
+    for other_new, other_old in more:
+        flags = map(or_, flags, map(is_not, other_new, other_old))
+    return list(compress(range(len(new)), flags))
 
 
 def file_stamp(path: Path | str, now: float | None = None) -> tuple | None:
@@ -250,9 +260,9 @@ class PageMemo:
         old, self._site, self._dirty = self._site, site, set()
         if old is None:
             return
-        names = {dep[0] or dep[1] for dep in self._readers}
-        for name in names:
-            new, before = getattr(site, name, _MISSING), getattr(old, name, _MISSING)
+        for field in dataclasses.fields(site):  # type: ignore[arg-type]
+            name = field.name
+            new, before = getattr(site, name), getattr(old, name)
             if new is before:
                 continue
             if isinstance(new, Mapping) and isinstance(before, Mapping):
@@ -360,7 +370,7 @@ class Kept:
         last = self._lists.get(kind)
         if last is not None and len(last[0]) == len(items):
             values = list(last[1])
-            missing = list(compress(range(len(items)), map(is_not, items, last[0])))
+            missing = changed_at(items, last[0])
         else:
             known = dict(zip(map(id, last[0]), last[1])) if last is not None else {}  # last[0] keeps the ids valid
             values = [known.get(id(item), _MISSING) for item in items]

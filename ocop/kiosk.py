@@ -86,7 +86,8 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
 
 
 def kiosk_languages(jobs: list[PageJob], kept: Kept) -> list[PageJob]:
-    """render.in_languages, with each product's job in the other languages kept with its Vietnamese job."""
+    """Each kiosk page once per language (the others under kiosk/<lang>/); a product's job in the other
+    languages is kept with its Vietnamese job."""
     out = list(jobs)
     products = tuple(job for job in jobs if job.template == "kiosk/product.html")
     for lang in LANGUAGES[1:]:

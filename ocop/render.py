@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from itertools import compress
-from operator import attrgetter, is_not, or_
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
-from .incremental import Kept, keeper, look_up
+from .incremental import Kept, changed_at, keeper, look_up
 from .models import Product
 from .parallel import map_in_order
 from .qr import qr_svg
@@ -207,22 +206,18 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
         pictures = look_up(site, "pictures", list(map(SLUG, products)))
-        today, lang, store, name = site.today, current["lang"], current["fragments"], macro.name  # type: ignore[attr-defined]
+        today, store = site.today, current["fragments"]  # type: ignore[attr-defined]
 
         def fragment(i: int) -> bytes:
-            p, pics = products[i], pictures[i]
-            hit = store.get((name, p.slug, lang, (i >= eager,)))
-            if hit is not None and hit[0] is p and hit[2] == today and (hit[1] is pics or hit[1] == pics):
-                return hit[3]
-            return once(macro, p, site, t, i >= eager, pictures=pics, today=today)
+            return once(macro, products[i], site, t, i >= eager, pictures=pictures[i], today=today)
 
         slot = ("each", current["path"], len(current["splices"]))  # this call on this page (bounds the store)
-        sign = (name, eager, today)
+        sign = (macro.name, eager, today)
         old = store.get(slot)
         if old is not None and old[3] == sign and len(old[0]) == len(products):
-            # the same list as last time but for a few products: find them at C speed, redo only those
+            # the same list as last time but for a few products: redo only those
             items = list(old[2])
-            for i in compress(range(len(products)), map(or_, map(is_not, products, old[0]), map(is_not, pictures, old[1]))):
+            for i in changed_at(products, old[0], (pictures, old[1])):
                 items[i] = fragment(i)
         else:
             items = [fragment(i) for i in range(len(products))]
@@ -293,11 +288,6 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
         add(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}),
             PageJob("in-nhan/poster/index.html", "posters.html"), PageJob("404.html", "404.html"))
     return jobs
-
-
-def in_languages(jobs: list[PageJob]) -> list[PageJob]:
-    """Each page once per language: the default language at its path, the others under <lang>/."""
-    return [PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES for job in jobs]
 
 
 def language_context(config: Config, texts: dict[str, dict[str, str]], lang: str) -> dict:

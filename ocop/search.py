@@ -6,7 +6,7 @@ import bisect
 import json
 import re
 
-from .incremental import Kept, keeper
+from .incremental import Kept, changed_at, keeper
 from .models import Product
 from .site import Site
 from .text import fold
@@ -62,7 +62,7 @@ class Postings:
 
     def update(self, products: tuple[Product, ...], words_of) -> None:
         old = self.products
-        changed = [i for i, (a, b) in enumerate(zip(products, old)) if a is not b] if len(products) == len(old) else None
+        changed = changed_at(products, old) if len(products) == len(old) else None
         if changed is None or len(changed) * 20 > len(products) + 20:
             self.lists, self.encoded = {}, {}
             for number, p in enumerate(products):
@@ -95,22 +95,6 @@ def _numbers(site: Site) -> tuple[list, list, dict, dict]:
     groups = [g.group for g in site.groups if g.group]
     communes = [c.commune for c in site.communes if c.commune]
     return groups, communes, {g.slug: i for i, g in enumerate(groups)}, {c.slug: i for i, c in enumerate(communes)}
-
-
-def index_data(site: Site) -> dict:
-    """The index as plain data: groups, communes, one row per product, body words with their products."""
-    groups, communes, group_no, commune_no = _numbers(site)
-    postings = Postings()
-    postings.update(site.products, body_words)
-    vocabulary = sorted(postings.lists)
-    return {
-        "v": INDEX_VERSION,
-        "g": [[g.slug, g.name] for g in groups],
-        "c": [[c.slug, c.name] for c in communes],
-        "p": [_row(p, group_no, commune_no) for p in site.products],
-        "w": vocabulary,
-        "d": [postings.encoded[w] for w in vocabulary],
-    }
 
 
 def _json(value: object) -> str:

@@ -18,6 +18,18 @@ from ocop.incremental import IncrementalBuilder
 from ocop.output import read_tree
 
 
+def sample_copy(tmp_path: Path):
+    """(content, output, make_config): a copy of the sample content, built into tmp_path/output."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROOT / "content", content)
+
+    def make_config():
+        return load_config().with_overrides(content_dir=content, output_dir=output, cache_dir=tmp_path / "cache",
+                                            today=dt.date(2026, 11, 28))
+
+    return content, output, make_config
+
+
 def file_times(folder: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
@@ -25,17 +37,10 @@ def file_times(folder: Path) -> dict[str, int]:
 @pytest.mark.parametrize("told", [False, True], ids=["every-file-checked", "told-what-changed"])
 def test_edits_deletes_and_renames_match_a_clean_build(tmp_path: Path, told: bool):
     """`told`: each build gets the files a watcher would have seen change (as `serve` gives them)."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    content, output, make_config = sample_copy(tmp_path)
     old = time.time() - 60  # files saved a while ago: trusted unless the watcher names them
     for path in content.rglob("*"):
         os.utime(path, (old, old))
-    output = tmp_path / "output"
-
-    def make_config():
-        return load_config().with_overrides(content_dir=content, output_dir=output, cache_dir=tmp_path / "cache",
-                                            today=dt.date(2026, 11, 28))
-
     builder = IncrementalBuilder(make_config)
     builder.build()
     products = content / "products"
@@ -72,14 +77,7 @@ def test_edits_deletes_and_renames_match_a_clean_build(tmp_path: Path, told: boo
 
 
 def test_a_broken_file_keeps_the_last_good_output(tmp_path: Path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    output = tmp_path / "output"
-
-    def make_config():
-        return load_config().with_overrides(content_dir=content, output_dir=output, cache_dir=tmp_path / "cache",
-                                            today=dt.date(2026, 11, 28))
-
+    content, output, make_config = sample_copy(tmp_path)
     builder = IncrementalBuilder(make_config)
     builder.build()
     good = read_tree(output)
