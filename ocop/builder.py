@@ -10,10 +10,10 @@ from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .incremental import keeper
+from .incremental import Changes, keeper
 from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
-from .kiosk import kiosk_files
+from .kiosk import SW_PATH as KIOSK_WORKER, kiosk_files
 from .refdata import load_refdata
 from .search import INDEX_PATH as SEARCH_INDEX, search_index
 from .render import load_all_translations, make_environment, page_jobs, render_pages
@@ -27,6 +27,8 @@ class BuildResult:
     site: Site
     files: dict[str, bytes]
     warnings: tuple[Problem, ...]
+    changed: list[str] | None = None  # the paths that may differ from the last build's, when known (`serve`)
+    parts: dict[str, object] | None = None  # the parts `changed` was told by (ocop.incremental.Changes)
 
 
 def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
@@ -48,7 +50,8 @@ def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[
     if image_problems:
         raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
     previous = memo.pages.site if memo is not None else None
-    return build_site(config, catalog, ref, pictures, previous), image_files, catalog.warnings
+    edits = memo.content.edits if memo is not None else None
+    return build_site(config, catalog, ref, pictures, previous, edits), image_files, catalog.warnings
 
 
 def render_site(config: Config, memo=None) -> BuildResult:
@@ -66,16 +69,26 @@ def render_site(config: Config, memo=None) -> BuildResult:
     env = kept.by_key("env", config.templates_dir, lambda: make_environment(config, asset_versions(assets)))
     t = kept.by_key("texts", config.data_dir, lambda: load_all_translations(config.data_dir))  # {language: interface text}
     jobs = page_jobs(site, kept)
+    changes = Changes(memo.parts if memo is not None else None)
     files = render_pages(site, env, t, jobs, memo.pages if memo else None)
+    changes.part("pages", files, memo.pages.changed() if memo else None)
     files.update(image_files)
+    changes.part("images", image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
+    changes.part("assets", assets)
     files[SEARCH_INDEX] = search_index(site, kept)  # before the kiosk, whose service worker precaches it
-    files.update(kiosk_files(site, env, t, files, memo.pages if memo else None, kept))
+    changes.file(SEARCH_INDEX)
+    kiosk = kiosk_files(site, env, t, files, memo.pages if memo else None, kept, changes.paths)
+    files.update(kiosk)
+    kiosk_pages = memo.pages.changed("kiosk") if memo is not None else None
+    changes.part("kiosk", kiosk, None if kiosk_pages is None else kiosk_pages + [KIOSK_WORKER])
     files["products.json"] = products_json(site, kept)
     files["products.csv"] = products_csv(site, kept)
-    files["sitemap.xml"] = sitemap_xml(site, [j for j in jobs if not j.path.endswith("404.html")], kept)
+    files["sitemap.xml"] = sitemap_xml(site, jobs, kept)
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
-    if memo is not None:
-        memo.pages.prune(files)
-    return BuildResult(site, files, warnings)
+    for path in ("products.json", "products.csv", "sitemap.xml", "robots.txt", ".nojekyll"):
+        changes.file(path)
+    if memo is not None and changes.paths is None:
+        memo.pages.prune(files)  # pages no longer made (a product deleted); none when every part kept its paths
+    return BuildResult(site, files, warnings, changes.paths, changes.parts)

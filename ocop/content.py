@@ -176,11 +176,67 @@ def _producer_slug(source: Source) -> str:
     return raw.text.strip() if hasattr(raw, "text") else ""
 
 
+@dataclass
+class _Last:
+    """What load_catalog keeps of a catalog it made, for a reload after edits (in a ContentMemo)."""
+
+    content_dir: Path
+    ref: RefData
+    catalog: Catalog
+    producers: dict[str, Producer]
+    positions: dict[str, tuple[int, str]]  # product file (str path) -> (its place in catalog.products, its slug)
+
+
+def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
+    """The last catalog with the products of edited files read again, when the watcher listed only product
+    files that gave a product last time, and each still gives one, without errors and with the same
+    traceability code (so no other file's errors can change); else None, and everything is read again."""
+    last: _Last | None = getattr(memo, "last", None)
+    paths = memo.to_recheck() if last is not None else None
+    if last is None or paths is None or last.content_dir != content_dir or last.ref is not ref:
+        return None
+    products = list(last.catalog.products)
+    problems: list[Problem] = []
+    edits = []
+    rechecked = set()
+    for key in sorted(paths):
+        if key not in last.positions:
+            return None  # added, removed, or not a product file: a full read sorts it out
+        position, slug = last.positions[key]
+        source, found = memo.read_source(Path(key), content_dir, read_source)
+        problems.extend(found)
+        if source is None:
+            return None
+        rechecked.add(source.rel)
+        owner = last.producers.get(_producer_slug(source))
+        extra = (slug, owner, memo.image_stamps(source), () if owner else tuple(last.producers))
+        product = memo.record("product", source, extra, problems,
+                              lambda found: _product(slug, source, ref, last.producers, content_dir, found))
+        old = products[position]
+        if product is None or getattr(product.traceability, "slug", None) != getattr(old.traceability, "slug", None):
+            return None
+        if product is not old:
+            products[position] = product
+            edits.append((old, product))
+    if any(p.is_error for p in problems):
+        return None
+    warnings = [p for p in last.catalog.warnings if p.path not in rechecked] + problems
+    catalog = Catalog(tuple(products), last.catalog.producers, last.catalog.pages,
+                      tuple(sorted(warnings, key=astuple_key)))
+    last.catalog = catalog
+    memo.edits = edits
+    return catalog
+
+
 def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate all content; the catalog is None when any error was found.
 
-    `memo` (an ocop.incremental.ContentMemo) reuses the files and records of the previous build.
+    `memo` (an ocop.incremental.ContentMemo) reuses the files and records of the previous build; when the
+    watcher listed the files that changed and they are product files edited in place, only those are read.
     """
+    catalog = _reload_edited(content_dir, ref, memo) if memo is not None else None
+    if catalog is not None:
+        return catalog, list(catalog.warnings)
     problems: list[Problem] = []
     producers: dict[str, Producer] = {}
     for slug, source in _read_all(content_dir / "producers", content_dir, problems, memo):
@@ -190,12 +246,14 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
             producers[slug] = producer
     products = []
     sources: dict[str, Source] = {}
+    positions: dict[str, tuple[int, str]] = {}
     for slug, source in _read_all(content_dir / "products", content_dir, problems, memo):
         owner = producers.get(_producer_slug(source))
         extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
         product = _remember(memo, "product", source, extra, problems,
                             lambda found: _product(slug, source, ref, producers, content_dir, found))
         if product:
+            positions[str(source.path)] = (len(products), slug)
             products.append(product)
             sources[source.rel] = source
     check_unique_codes(products, problems, sources)
@@ -209,4 +267,7 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(sorted((p for p in problems if not p.is_error), key=astuple_key))
-    return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings), problems
+    catalog = Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings)
+    if memo is not None and hasattr(memo, "last"):
+        memo.last = _Last(content_dir, ref, catalog, producers, positions)
+    return catalog, problems

@@ -7,7 +7,8 @@ import io
 import json
 from xml.sax.saxutils import escape
 
-from .incremental import Kept, changed_at, keeper
+from .diff import changed_at
+from .incremental import Kept, keeper
 from .models import Product
 from .render import LANGUAGES, localised
 from .site import Site
@@ -49,9 +50,8 @@ def products_json(site: Site, kept: Kept | None = None) -> bytes:
     `kept` (ocop.incremental) keeps each product's text for the next build.
     """
     kept = keeper(kept)
-    items = kept.each("json", site.products, _json_item)
-    text = "[\n" + ",\n".join(items) + "\n]" if items else "[]"
-    return (text + "\n").encode("utf-8")
+    items = kept.each("json", site.products, lambda p: _json_item(p).encode("utf-8"))  # bytes: joined, not encoded
+    return kept.by_object("json", items, lambda: b"[\n" + b",\n".join(items) + b"\n]\n" if items else b"[]\n")
 
 
 CSV_HEADERS = {
@@ -95,8 +95,10 @@ def products_csv(site: Site, kept: Kept | None = None) -> bytes:
     """
     kept = keeper(kept)
     keys = list(CSV_HEADERS)
-    rows = kept.each("csv", site.products, lambda p: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]))
-    return ("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]]) + "".join(rows)).encode("utf-8")
+    rows = kept.each("csv", site.products,
+                     lambda p: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]).encode("utf-8"))
+    return kept.by_object("csv", rows, lambda: ("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]])).encode("utf-8")
+                          + b"".join(rows))
 
 
 def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
@@ -109,8 +111,8 @@ def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
 
 
 def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
-    """sitemap.xml: the absolute URL of every page (render.PageJob) in every language, each with its
-    language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json."""
+    """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
+    with its language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json."""
     kept = keeper(kept)
     last = kept.by_key("sitemap", "last", dict)  # the previous build's jobs and bytes
     before = last.get("jobs", ())
@@ -119,7 +121,7 @@ def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
         last["jobs"] = jobs
         return last["data"]
     base = site.config.origin + site.config.base_path
-    entries = {job.url_path: job.page_path for job in jobs}
+    entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
     lines = [kept.by_key("sitemap", url_path, lambda: _sitemap_entry(base, url_path, entries[url_path]))
              for url_path in sorted(entries)]
     data = ('<?xml version="1.0" encoding="UTF-8"?>\n'

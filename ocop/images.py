@@ -274,10 +274,15 @@ def product_pictures(products: tuple[Product, ...], cache_dir: Path, kept: Kept 
     """Process every product photo: ({slug: pictures}, {output path: bytes}, problems).
 
     `kept` (ocop.incremental) keeps each product's result for the next build; a product record is the
-    same object only while its photos are unchanged (ocop.incremental.ContentMemo.image_stamps).
+    same object only while its photos are unchanged (ocop.incremental.ContentMemo.image_stamps). While no
+    product's photos changed, the result is the very same objects as the last build's.
     """
     kept = keeper(kept)
-    made = kept.each("pictures", products, make_many=lambda fresh: _process_products(fresh, cache_dir))
+    made = kept.each("pictures", products, make_many=lambda fresh: _process_products(fresh, cache_dir), keep_equal=True)
+    return kept.by_object("pictures", made, lambda: _gather(products, made))  # the same objects while unchanged
+
+
+def _gather(products: tuple[Product, ...], made: list) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
     pictures: dict[str, tuple[Picture, ...]] = {}
     files: dict[str, bytes] = {}
     problems: list[Problem] = []

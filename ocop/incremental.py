@@ -19,26 +19,16 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from itertools import compress
-from operator import is_not, or_
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .config import Config
+from .diff import changed_at
 from .output import update_output, write_output
 
 RACY_SECONDS = 2.0
 T = TypeVar("T")
 _MISSING = object()
-
-
-def changed_at(new: Sequence, old: Sequence, *more: tuple[Sequence, Sequence]) -> list[int]:
-    """The positions where `new` holds another object than `old` (or, for each further (new, old) pair,
-    where that one does), found at C speed; the sequences have the same length."""
-    flags = map(is_not, new, old)
-    for other_new, other_old in more:
-        flags = map(or_, flags, map(is_not, other_new, other_old))
-    return list(compress(range(len(new)), flags))
 
 
 def file_stamp(path: Path | str, now: float | None = None) -> tuple | None:
@@ -81,7 +71,10 @@ class ContentMemo:
         self._listings: dict[str, tuple] = {}
         self._changed: set[str] | None = None
         self._records: dict[tuple, tuple] = {}
+        self._racy: set[str] = set()  # files last read within RACY_SECONDS of their change
         self._now = time.time()
+        self.last: object = None  # what ocop.content.load_catalog keeps of its last catalog
+        self.edits: list[tuple] | None = None  # (old, new) records of the last edit-only reload, else None
 
     def start(self, changed: set[str] | None = None) -> None:
         """Begin a build: fix the clock used to spot recently changed files.
@@ -91,11 +84,19 @@ class ContentMemo:
         """
         self._now = time.time()
         self._changed = changed
+        self.edits = None
 
     def clear(self) -> None:
         self._sources.clear()
         self._listings.clear()
         self._records.clear()
+        self._racy.clear()
+        self.last = None
+
+    def to_recheck(self) -> set[str] | None:
+        """The files this build must look at again when the watcher listed what changed (those files and any
+        read while they had just changed); None when every file must be checked."""
+        return None if self._changed is None else self._changed | self._racy
 
     def find_entries(self, folder: Path, find: Callable) -> list:
         """`find(folder)`, reused while the folder lists the same names (and its folders hold the same index.md).
@@ -131,10 +132,15 @@ class ContentMemo:
             # plain stamp: any later change comes long after the file's time and changes it.
             if _with_hash(path, stamp) == hit[0]:
                 self._sources[key] = hit = (stamp, hit[1])
+                self._racy.discard(key)
         if stamp is not None and hit is not None and hit[0] == stamp:
             return hit[1]
         result = read(path, content_dir)
         self._sources[key] = (stamp, result)
+        if stamp is not None and len(stamp) == 4:
+            self._racy.add(key)
+        else:
+            self._racy.discard(key)
         return result
 
     def record(self, kind: str, source: object, extra: tuple, problems: list, make: Callable) -> object:
@@ -194,10 +200,14 @@ class _MappingView(Mapping):
 def look_up(site: object, name: str, keys: list) -> list:
     """[site.<name>.get(key) for key in keys] for a mapping attribute, recorded as key reads when `site`
     is a recording view: the fast way for a page to read one entry per listed product."""
+    note_keys(site, name, keys)
+    return list(map(getattr(site._site if isinstance(site, SiteView) else site, name).get, keys))
+
+
+def note_keys(site: object, name: str, keys: Iterable) -> None:
+    """Record that a page read these keys of a mapping attribute (when `site` is a recording view)."""
     if isinstance(site, SiteView):
         site._reads.keys.setdefault(name, set()).update(keys)
-        site = site._site
-    return list(map(getattr(site, name).get, keys))
 
 
 class SiteView:
@@ -237,6 +247,9 @@ class PageMemo:
         self._readers: dict[tuple, set[str]] = {}  # ("", name) or (name, key) -> paths of pages that read it
         self._site: object = None
         self._dirty: set[str] = set()
+        self._parts: dict[str, tuple[list, dict[str, bytes], dict[str, int]]] = {}  # part -> (jobs, files, where)
+        self._todo: dict[str, list[str] | None] = {}  # part -> paths to render, when the same paths as last time
+        self._changed: dict[str, list[str] | None] = {}  # part -> paths whose bytes changed, when the same paths
         self.fragments: dict[tuple, object] = {}  # product fragments (render.make_environment's `once`)
         self.rendered = 0
         self.reused = 0
@@ -249,6 +262,9 @@ class PageMemo:
     def clear(self) -> None:
         self._pages.clear()
         self._readers.clear()
+        self._parts.clear()
+        self._todo.clear()
+        self._changed.clear()
         self.fragments.clear()
         self._site = None
 
@@ -277,9 +293,20 @@ class PageMemo:
             elif new != before:
                 self._dirty |= self._readers.get(("", name), set())
 
-    def reuse_all(self, jobs: list) -> tuple[dict[str, bytes], list]:
+    def reuse_all(self, jobs: list, part: str = "pages") -> tuple[dict[str, bytes], list]:
         """({path: previous bytes} of the pages whose template, context and site reads are unchanged,
-        the jobs left to render). One tight loop: a catalog of thousands has tens of thousands of pages."""
+        the jobs left to render); `part` names this list of jobs (the site's pages, the kiosk's).
+
+        A catalog of thousands has tens of thousands of pages: when the list has the previous build's
+        paths in the same places, only the jobs that are other objects and the dirty pages are looked at,
+        and the previous {path: bytes} is copied at C speed; otherwise one tight loop checks every job."""
+        last = self._parts.get(part)
+        self._todo[part] = None
+        if last is not None and len(last[0]) == len(jobs):
+            found = self._reuse_changed(jobs, *last)
+            if found is not None:
+                self._todo[part] = [job.path for job in found[1]]
+                return found
         pages, dirty = self._pages, self._dirty
         files: dict[str, bytes] = {}
         todo = []
@@ -297,6 +324,40 @@ class PageMemo:
                 todo.append(job)
         self.reused += len(files)
         return files, todo
+
+    def _reuse_changed(self, jobs: list, old_jobs: list, old_files: dict[str, bytes],
+                       where: dict[str, int]) -> tuple[dict[str, bytes], list] | None:
+        """reuse_all when `jobs` has as many jobs as the last list of its part: None if a path moved."""
+        pages = self._pages
+        todo = {where[path] for path in self._dirty if path in where}
+        for i in changed_at(jobs, old_jobs):
+            job = jobs[i]
+            page = pages.get(job.path)
+            if job.path != old_jobs[i].path:
+                return None
+            if page is not None and page.job.template == job.template and page.job.context == job.context:
+                page.job = job
+            else:
+                todo.add(i)
+        files = dict(old_files)  # the pages to render keep their place, so the order of files stays the same
+        self.reused += len(files) - len(todo)
+        return files, [jobs[i] for i in sorted(todo)]
+
+    def finish(self, jobs: list, files: dict[str, bytes], part: str = "pages") -> None:
+        """Remember one part's jobs and rendered pages for the next build's reuse_all."""
+        last = self._parts.get(part)
+        todo = self._todo.get(part)
+        if last is not None and todo is not None:  # the same paths in the same places
+            self._changed[part] = [path for path in todo if files[path] is not last[1][path]]
+            where = last[2]
+        else:
+            self._changed[part] = None
+            where = {job.path: i for i, job in enumerate(jobs)}
+        self._parts[part] = (jobs, dict(files), where)
+
+    def changed(self, part: str = "pages") -> list[str] | None:
+        """The paths of one part whose bytes changed in this build, when it made the same paths as the last; else None."""
+        return self._changed.get(part)
 
     def view(self, site: object) -> SiteView:
         return SiteView(site)
@@ -344,7 +405,7 @@ class Kept:
     def __init__(self) -> None:
         self._old: dict = {}
         self._new: dict = {}
-        self._lists: dict[str, tuple[tuple, list]] = {}  # each(): one list per kind
+        self._lists: dict[str, tuple[tuple, list, tuple | None]] = {}  # each(): one list per kind
 
     def next_build(self) -> None:
         self._old, self._new = self._new, {}
@@ -363,22 +424,37 @@ class Kept:
         return hit[1]
 
     def each(self, kind: str, items: tuple, make: Callable[[Any], T] | None = None,
-             make_many: Callable[[list], list[T]] | None = None) -> list[T]:
+             make_many: Callable[[list], list[T]] | None = None, also: Sequence | None = None,
+             keep_equal: bool = False) -> list[T]:
         """[make(item) for item in items], kept per item between builds like by_object (`make_many` makes
         the missing values in one call instead). The items are compared with the previous build's list
-        at C speed, so a list of thousands costs little when only a few items are new objects."""
+        at C speed, so a list of thousands costs little when only a few items are new objects; when none
+        is, the result is the very list of the previous build (not to be changed by the caller).
+        `also`: one more object per item that its value depends on too, compared the same way.
+        `keep_equal`: a value made again that equals the one in its place last time is replaced by that one."""
         last = self._lists.get(kind)
-        if last is not None and len(last[0]) == len(items):
+        aligned = last is not None and len(last[0]) == len(items) and (also is None) == (last[2] is None)
+        if aligned:
             values = list(last[1])
-            missing = changed_at(items, last[0])
+            missing = changed_at(items, last[0], *(((also, last[2]),) if also is not None else ()))
         else:
-            known = dict(zip(map(id, last[0]), last[1])) if last is not None else {}  # last[0] keeps the ids valid
-            values = [known.get(id(item), _MISSING) for item in items]
+            known = {}
+            if last is not None:  # last keeps the ids valid
+                keys = map(id, last[0]) if last[2] is None else zip(map(id, last[0]), map(id, last[2]))
+                known = dict(zip(keys, last[1]))
+            wanted = map(id, items) if also is None else zip(map(id, items), map(id, also))
+            values = [known.get(key, _MISSING) for key in wanted]
             missing = [i for i, value in enumerate(values) if value is _MISSING]
         made = make_many([items[i] for i in missing]) if make_many else [make(items[i]) for i in missing]  # type: ignore[misc]
+        same = aligned
         for i, value in zip(missing, made):
+            if same and keep_equal and value == last[1][i]:  # type: ignore[index]
+                continue  # the previous value, equal, stays in place
             values[i] = value
-        self._lists[kind] = (tuple(items), values)
+            same = False
+        if same:
+            values = last[1]  # nothing new: the very same list, so what is made from it can be kept too  # type: ignore[index]
+        self._lists[kind] = (tuple(items), values, tuple(also) if also is not None else None)
         return values
 
     def by_key(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
@@ -388,6 +464,35 @@ class Kept:
         value = self._old[slot] if slot in self._old else make()
         self._new[slot] = value
         return value
+
+
+class Changes:
+    """Which output paths may hold other bytes than in the last build, told by the parts of the build
+    (pages, photos, assets, single files), so that nothing has to compare tens of thousands of files.
+
+    `paths` is None when some part cannot tell (a page added or removed, a part made anew): then every
+    file is compared. `parts` are this build's parts, for the next build to compare with.
+    """
+
+    def __init__(self, previous: dict[str, object] | None):
+        self.paths: list[str] | None = [] if previous is not None else None
+        self.parts: dict[str, object] = {}
+        self._previous = previous or {}
+
+    def part(self, name: str, files: dict[str, bytes], changed: list[str] | None = None) -> None:
+        """One part of the output: `changed` its changed paths when it knows them (the same paths as last
+        time); else it is unchanged only when it is the very same dict as last time."""
+        self.parts[name] = files
+        if self.paths is not None:
+            if changed is not None:
+                self.paths += changed
+            elif files is not self._previous.get(name):
+                self.paths = None
+
+    def file(self, path: str) -> None:
+        """One file made anew each build (it is compared)."""
+        if self.paths is not None:
+            self.paths.append(path)
 
 
 def keeper(kept: Kept | None) -> Kept:
@@ -402,6 +507,7 @@ class BuildMemo:
         self.content = ContentMemo()
         self.pages = PageMemo()
         self.kept = Kept()
+        self.parts: dict[str, object] | None = None  # the parts of the last output written (ocop.incremental.Changes)
 
     def start(self, changed: set[str] | None = None) -> None:
         self.content.start(changed)
@@ -443,15 +549,18 @@ class IncrementalBuilder:
         self.memo.start(changed if self.result is not None else None)
         try:
             result = render_site(config, memo=self.memo)
+            if self.result is None or self.result.site.config.output_dir != config.output_dir:
+                write_output(result.files, config.output_dir)
+                changed = sorted(result.files)
+            else:
+                changed = update_output(result.files, self.result.files, config.output_dir, result.changed)
         except BaseException:
-            self.memo.pages.clear()  # pages rendered before the failure read a site no page memory matches
+            # pages rendered before the failure read a site no page memory matches, and what this build
+            # changed is no longer measured against the output on disk
+            self.memo.pages.clear()
+            self.memo.parts = None
             raise
-        if self.result is None or self.result.site.config.output_dir != config.output_dir:
-            write_output(result.files, config.output_dir)
-            changed = sorted(result.files)
-        else:
-            changed = update_output(result.files, self.result.files, config.output_dir)
-        self.result = result
+        self.result, self.memo.parts = result, result.parts
         return changed
 
     @staticmethod

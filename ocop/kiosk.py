@@ -7,6 +7,7 @@ import html
 import json
 import posixpath
 import re
+from operator import itemgetter
 
 import jinja2
 from markupsafe import Markup
@@ -59,43 +60,42 @@ def kiosk_listings(listings: tuple[Listing, ...]) -> tuple[Listing, ...]:
 
 
 def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) -> list[PageJob]:
-    """Every kiosk page: home, the three browse indexes, their listings and one page per product.
-    `kept` (ocop.incremental) keeps each product's job, so an unchanged product gives the very same job."""
+    """Every kiosk page in every language (the others under kiosk/<lang>/): home, the three browse indexes,
+    their listings and one page per product.
+
+    `kept` (ocop.incremental) keeps each product's jobs, so an unchanged product gives the very same jobs,
+    and the list of thousands is put together at C speed.
+    """
     kept = keeper(kept)
     browse = {kind: tuple(h for h in site.heads[kind] if h.count) for kind in ("stars", "group", "commune")}
     listings = {"stars": kiosk_listings(site.star_levels), "group": kiosk_listings(site.groups),
                 "commune": kiosk_listings(site.communes)}
     has_search = SEARCH_TEMPLATE in env.list_templates()
     shared = {"has_search": has_search}  # `browse` only for the pages that show it: an edit in `serve` re-renders few
-    jobs = [PageJob(PREFIX + "index.html", "kiosk/home.html",
+    head = [PageJob(PREFIX + "index.html", "kiosk/home.html",
                     {**shared, "browse": browse, "attract": site.featured or site.products[:6]})]
-    jobs.append(PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
+    head.append(PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
                         {**shared, "title_key": "all_products", "title": "", "products": site.products, "kind": "all"}))
     for kind, index_path in (("stars", "sao/"), ("group", "nhom/"), ("commune", "xa/")):
-        jobs.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html",
+        head.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html",
                             {**shared, "browse": browse, "kind": kind}))
         for listing in listings[kind]:
-            jobs.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
+            head.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
                                 {**shared, "title_key": "", "title": listing.title, "products": listing.products,
                                  "kind": kind, "listing": listing}))
-    jobs += kept.each(f"kiosk-job-{has_search}", site.products, lambda product: PageJob(
-        PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)}))
-    if has_search:
-        jobs.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
+    tail = [PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse})] if has_search else []
+
+    def product_jobs(product) -> dict[str, PageJob]:
+        job = PageJob(PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)})
+        return {lang: PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES}
+
+    own = kept.each(f"kiosk-jobs-{has_search}", site.products, product_jobs)
+    jobs: list[PageJob] = []
+    for lang in LANGUAGES:
+        jobs += [PageJob(localised(job.path, lang), job.template, job.context, lang) for job in head]
+        jobs += map(itemgetter(lang), own)
+        jobs += [PageJob(localised(job.path, lang), job.template, job.context, lang) for job in tail]
     return jobs
-
-
-def kiosk_languages(jobs: list[PageJob], kept: Kept) -> list[PageJob]:
-    """Each kiosk page once per language (the others under kiosk/<lang>/); a product's job in the other
-    languages is kept with its Vietnamese job."""
-    out = list(jobs)
-    products = tuple(job for job in jobs if job.template == "kiosk/product.html")
-    for lang in LANGUAGES[1:]:
-        translated = iter(kept.each(f"kiosk-job-{lang}", products,
-                                    lambda job: PageJob(localised(job.path, lang), job.template, job.context, lang)))
-        out += [next(translated) if job.template == "kiosk/product.html"
-                else PageJob(localised(job.path, lang), job.template, job.context, lang) for job in jobs]
-    return out
 
 
 def _page_url(base_path: str, path: str) -> str:
@@ -136,18 +136,27 @@ class Precache:
         self.present: dict[str, bool] = {}  # every referenced file -> whether the build has it
         self.sources: dict[str, str] = {}  # URL -> the output file it serves
         self.urls: list[str] = []
-        self.digests: dict[str, tuple[bytes, bytes]] = {}  # URL -> (bytes, their SHA-256)
+        self.served: dict[str, list[str]] = {}  # output file -> the URLs it serves
+        self.digests: dict[str, tuple[bytes, bytes]] = {}  # URL -> (bytes, what the version hashes of it)
         self.list_json = ""
 
-    def update(self, base_path: str, pages: dict[str, bytes], files: dict[str, bytes]) -> None:
-        """Bring the list up to date with the kiosk `pages` and every output file (`files`, pages included)."""
-        changed = [path for path, data in pages.items() if self.refs.get(path, (None,))[0] is not data]
+    def update(self, base_path: str, pages: dict[str, bytes], files: dict[str, bytes],
+               changed_pages: list[str] | None = None, changed_files: list[str] | None = None) -> None:
+        """Bring the list up to date with the kiosk `pages` and every output file (`files`, pages included).
+
+        `changed_pages` and `changed_files`: the pages and files whose bytes may differ from the last call's,
+        which had the same paths (ocop.incremental.Changes); None: every one is looked at.
+        """
+        changed = changed_pages
+        if changed is None:
+            changed = [path for path, data in pages.items() if self.refs.get(path, (None,))[0] is not data]
         before = {path: self.refs[path][1] for path in changed if path in self.refs}
         for path in changed:
             self.refs[path] = (pages[path], _references(base_path, path, pages[path]))
         same = (self.list_json and len(self.refs) == len(pages)
                 and all(before.get(path) == self.refs[path][1] for path in changed)
-                and all((target in files) == present for target, present in self.present.items()))
+                and (changed_files is not None
+                     or all((target in files) == present for target, present in self.present.items())))
         if not same:
             self.refs = {path: self.refs[path] for path in pages}
             self.sources, self.present = {}, {}
@@ -158,26 +167,34 @@ class Precache:
                     if target in files:
                         self.sources[url] = target
             self.urls = sorted(self.sources)
+            self.served = {}
+            for url in self.urls:
+                self.served.setdefault(self.sources[url], []).append(url)
             self.list_json = json.dumps(self.urls, indent=1).replace("\n", "\n ")
-        old = self.digests
-        self.digests = {}
-        for url in self.urls:
-            data = files[self.sources[url]]
-            hit = old.get(url)
-            self.digests[url] = hit if hit is not None and hit[0] is data else (data, hashlib.sha256(data).digest())
+        moved = changed_files if same and changed_files is not None else self.served
+        for path in moved:
+            data = files[path]
+            for url in self.served.get(path, ()):
+                hit = self.digests.get(url)
+                if hit is None or hit[0] is not data:
+                    self.digests[url] = (data, b"\0" + url.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        if not same:
+            self.digests = {url: self.digests[url] for url in self.urls}
 
     def version(self, worker_source: str) -> str:
         """A short content hash of the precache list, every cached byte and the worker's code."""
-        joined = b"".join(b"\0" + url.encode("utf-8") + b"\0" + self.digests[url][1] for url in self.urls)
+        joined = b"".join(map(itemgetter(1), map(self.digests.__getitem__, self.urls)))
         return hashlib.sha256(worker_source.encode("utf-8") + joined).hexdigest()[:16]
 
 
 def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: dict[str, bytes],
-                   kept: Kept | None = None) -> bytes:
-    """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in."""
+                   kept: Kept | None = None, changed_pages: list[str] | None = None,
+                   changed_files: list[str] | None = None) -> bytes:
+    """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in
+    (`changed_pages`, `changed_files`: as for Precache.update)."""
     source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]  # plain JS, not a Jinja template
     state = keeper(kept).by_key("kiosk", "precache", Precache)
-    state.update(site.config.base_path, pages, files)
+    state.update(site.config.base_path, pages, files, changed_pages, changed_files)
     settings = {"cache": CACHE_PREFIX + state.version(source), "prefix": CACHE_PREFIX,
                 "scope": site.config.base_path + PREFIX, "precache": None}
     text = json.dumps(settings, indent=1).replace('"precache": null', '"precache": ' + state.list_json)
@@ -186,10 +203,13 @@ def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes],
 
 
 def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]], files: dict[str, bytes],
-                memo=None, kept: Kept | None = None) -> dict[str, bytes]:
+                memo=None, kept: Kept | None = None, changed: list[str] | None = None) -> dict[str, bytes]:
     """Render the kiosk pages in every language (kiosk/, kiosk/en/) and its service worker, which precaches
     them all; `t` is {language: interface text}, `files` the rest of the site (assets, photos).
-    `memo` (an ocop.incremental.PageMemo) reuses unchanged pages, as render_pages does."""
-    pages = render_pages(site, env, t, kiosk_languages(kiosk_jobs(site, env, kept), kept), memo)
-    worker = service_worker(site, env, pages, {**files, **pages}, kept)
+    `memo` (an ocop.incremental.PageMemo) reuses unchanged pages, as render_pages does; `changed`: the
+    paths of `files` that may differ from the last build's, when it had the same paths (else None)."""
+    pages = render_pages(site, env, t, kiosk_jobs(site, env, kept), memo, "kiosk")
+    own = memo.changed("kiosk") if memo is not None else None
+    known = None if own is None or changed is None else changed + own
+    worker = service_worker(site, env, pages, {**files, **pages}, kept, own, known)
     return {**pages, SW_PATH: worker}

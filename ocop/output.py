@@ -69,14 +69,19 @@ def _swap(staging: Path, output_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_dir: Path) -> list[str]:
+def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_dir: Path,
+                  maybe: list[str] | None = None) -> list[str]:
     """Write only files whose bytes changed and delete files no longer built; return changed paths.
 
-    Each file is replaced atomically (write beside, then rename), so a browser never reads half a file.
+    `maybe`: the only paths whose bytes may have changed, the others being the same paths as in `previous`
+    (ocop.incremental.Changes); None compares every file. Each file is replaced atomically (write beside,
+    then rename), so a browser never reads half a file.
     """
     changed = []
     get = previous.get
-    maybe = [rel for rel, data in files.items() if get(rel) is not data]  # an unchanged page is the very same bytes object
+    gone = [] if maybe is not None else sorted(previous.keys() - files.keys())
+    if maybe is None:
+        maybe = [rel for rel, data in files.items() if get(rel) is not data]  # an unchanged page is the very same bytes
     for rel in maybe:
         data = files[rel]
         if previous.get(rel) == data:
@@ -87,7 +92,7 @@ def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_di
         temp.write_bytes(data)
         os.replace(temp, target)
         changed.append(rel)
-    for rel in sorted(previous.keys() - files.keys()):
+    for rel in gone:
         target = output_dir / rel
         target.unlink(missing_ok=True)
         changed.append(rel)

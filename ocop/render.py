@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
-from .incremental import Kept, changed_at, keeper, look_up
+from .diff import changed_at
+from .incremental import Kept, keeper, look_up, note_keys
 from .models import Product
 from .parallel import map_in_order
 from .qr import qr_svg
@@ -118,7 +120,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     )
     base_path = config.base_path
     # the page being rendered (set by render_parts): its language, interface text, fragment store and splices
-    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": [], "path": ""}
+    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": [], "path": "", "lists": {}}
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -205,7 +207,14 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         The fragments are spliced into the page's bytes after rendering (a placeholder stands in the template's
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
-        pictures = look_up(site, "pictures", list(map(SLUG, products)))
+        lists = current["lists"]  # what this build already knows of this list: its photos, how it changed
+        known = lists.get(id(products))
+        if known is None or known[0] is not products:
+            slugs = list(map(SLUG, products))
+            known = lists[id(products)] = (products, slugs, look_up(site, "pictures", slugs), {})
+        else:
+            note_keys(site, "pictures", known[1])
+        pictures, diffs = known[2], known[3]
         today, store = site.today, current["fragments"]  # type: ignore[attr-defined]
 
         def fragment(i: int) -> bytes:
@@ -217,7 +226,10 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         if old is not None and old[3] == sign and len(old[0]) == len(products):
             # the same list as last time but for a few products: redo only those
             items = list(old[2])
-            for i in changed_at(products, old[0], (pictures, old[1])):
+            diff = diffs.get((id(old[0]), id(old[1])))
+            if diff is None or diff[0] is not old[0] or diff[1] is not old[1]:
+                diff = diffs[(id(old[0]), id(old[1]))] = (old[0], old[1], changed_at(products, old[0], (pictures, old[1])))
+            for i in diff[2]:
                 items[i] = fragment(i)
         else:
             items = [fragment(i) for i in range(len(products))]
@@ -256,27 +268,35 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
 def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
     """Every HTML page of the site in every language, in a fixed order.
 
-    `kept` (ocop.incremental) keeps each product's jobs, so an unchanged product gives the very same jobs.
+    `kept` (ocop.incremental) keeps each product's and producer's jobs, so an unchanged one gives the very
+    same jobs, and the lists of thousands are put together at C speed.
     """
     kept = keeper(kept)
 
-    def product_jobs(p: Product) -> dict[str, tuple[PageJob, ...]]:
+    def in_languages(*made: PageJob) -> dict[str, tuple[PageJob, ...]]:
+        return {lang: tuple(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made) for lang in LANGUAGES}
+
+    def product_jobs(p: Product) -> dict[str, tuple[PageJob, ...]]:  # its page, then its traceability page if any
         made = [PageJob(p.path + "index.html", "product.html", {"product": p})]
         if p.traceability:
             made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
-        return {lang: tuple(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made) for lang in LANGUAGES}
+        return in_languages(*made)
 
+    made_by = site.products_by_producer
     own = kept.each("jobs", site.products, product_jobs)
+    producers = kept.each("producer-jobs", site.producers, lambda p: in_languages(PageJob(
+        p.path + "index.html", "producer.html", {"producer": p, "products": made_by[p.slug]})),
+        also=list(map(made_by.__getitem__, map(SLUG, site.producers))))
     jobs: list[PageJob] = []
     for lang in LANGUAGES:
         def add(*made: PageJob) -> None:
             jobs.extend(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made)
 
         add(PageJob("index.html", "home.html"), PageJob("san-pham/index.html", "products.html", {"products": site.products}))
-        jobs.extend(made[lang][0] for made in own)
+        mine = list(map(itemgetter(lang), own))
+        jobs.extend(map(itemgetter(0), mine))
         add(PageJob("chu-the/index.html", "producers.html"))
-        add(*(PageJob(p.path + "index.html", "producer.html", {"producer": p, "products": site.products_by_producer[p.slug]})
-              for p in site.producers))
+        jobs.extend(map(itemgetter(0), map(itemgetter(lang), producers)))
         add(PageJob("nhom/index.html", "listings.html", {"listings": site.heads["group"], "kind": "group"}),
             PageJob("xa/index.html", "listings.html", {"listings": site.heads["commune"], "kind": "commune"}),
             PageJob("sao/index.html", "listings.html", {"listings": site.heads["stars"], "kind": "stars"}))
@@ -284,7 +304,7 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
               for listing in site.groups + site.communes + site.star_levels))
         add(*(PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages))
         add(PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html"))
-        jobs.extend(made[lang][1] for made in own if len(made[lang]) > 1)
+        jobs.extend(chain.from_iterable(map(itemgetter(slice(1, None)), mine)))  # traceability pages
         add(PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}),
             PageJob("in-nhan/poster/index.html", "posters.html"), PageJob("404.html", "404.html"))
     return jobs
@@ -300,13 +320,14 @@ def language_context(config: Config, texts: dict[str, dict[str, str]], lang: str
 
 
 def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str, str]], jobs: list[PageJob],
-                 memo=None) -> dict[str, bytes]:
+                 memo=None, part: str = "pages") -> dict[str, bytes]:
     """Render the given pages, each with the interface text of its language (`texts`: {lang: text});
     template problems name the template file and line.
 
-    `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged.
-    Without one, many pages are rendered by worker processes (ocop.parallel), in the same order.
+    `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged;
+    `part` names this list of pages in it. Without one, many pages are rendered by worker processes (ocop.parallel), in the same order.
     """
+    env.globals["_current"]["lists"] = {}  # each()'s knowledge of the lists of this build
     if memo is None:
         for name in sorted({job.template for job in jobs}):  # compiled once, before workers fork
             try:
@@ -316,11 +337,12 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
         pages = map_in_order(lambda job: render_page(env, texts, site, job), jobs, site.config.jobs)
         return {job.path: page for job, page in zip(jobs, pages)}
     env.globals["_current"]["fragments"] = memo.fragments  # kept between rebuilds like the pages
-    files, todo = memo.reuse_all(jobs)
+    files, todo = memo.reuse_all(jobs, part)
     for job in todo:
         view = memo.view(site)
         shell, splices = render_parts(env, texts, view, job)
         files[job.path] = memo.store(job, view, shell, splices)
+    memo.finish(jobs, files, part)
     return files
 
 

@@ -6,7 +6,8 @@ import bisect
 import json
 import re
 
-from .incremental import Kept, changed_at, keeper
+from .diff import changed_at
+from .incremental import Kept, keeper
 from .models import Product
 from .site import Site
 from .text import fold
@@ -59,12 +60,13 @@ class Postings:
         self.products: tuple[Product, ...] = ()
         self.lists: dict[str, list[int]] = {}
         self.encoded: dict[str, str] = {}
+        self._json: str | None = None
 
     def update(self, products: tuple[Product, ...], words_of) -> None:
         old = self.products
         changed = changed_at(products, old) if len(products) == len(old) else None
         if changed is None or len(changed) * 20 > len(products) + 20:
-            self.lists, self.encoded = {}, {}
+            self.lists, self.encoded, self._json = {}, {}, None
             for number, p in enumerate(products):
                 for word in words_of(p):
                     self.lists.setdefault(word, []).append(number)
@@ -80,9 +82,18 @@ class Postings:
                 for word in after - before:
                     bisect.insort(self.lists.setdefault(word, []), i)
                 touched |= {word for word in before ^ after if word in self.lists}
+                if before != after:
+                    self._json = None
         for word in touched:
             self.encoded[word] = _postings(self.lists[word], len(products))
         self.products = products
+
+    def json_words(self) -> str:
+        """'"w":[words],"d":[their encoded lists]' in word order; made again only after a change."""
+        if self._json is None:
+            vocabulary = sorted(self.lists)
+            self._json = f'"w":{_json(vocabulary)},"d":{_json([self.encoded[w] for w in vocabulary])}'
+        return self._json
 
 
 def _row(p: Product, group_no: dict, commune_no: dict) -> list:
@@ -110,9 +121,8 @@ def search_index(site: Site, kept: Kept | None = None) -> bytes:
     groups, communes, group_no, commune_no = _numbers(site)
     postings = kept.by_key("search", "postings", Postings)
     postings.update(site.products, lambda p: kept.by_object("search-words", p, lambda: body_words(p)))
-    rows = kept.each("search-row", site.products, lambda p: _json(_row(p, group_no, commune_no)))
-    vocabulary = sorted(postings.lists)
-    text = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
-            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[{",".join(rows)}],'
-            f'"w":{_json(vocabulary)},"d":{_json([postings.encoded[w] for w in vocabulary])}}}')
-    return (text + "\n").encode("utf-8")
+    rows = kept.each("search-row", site.products, lambda p: _json(_row(p, group_no, commune_no)).encode("utf-8"))
+    head = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
+            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[')
+    tail = f'],{postings.json_words()}}}\n'
+    return head.encode("utf-8") + kept.by_object("search-rows", rows, lambda: b",".join(rows)) + tail.encode("utf-8")

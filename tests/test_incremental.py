@@ -76,6 +76,52 @@ def test_edits_deletes_and_renames_match_a_clean_build(tmp_path: Path, told: boo
     assert builder.memo.pages.reused > 0  # the last step re-rendered only what depends on one product
 
 
+def test_products_edited_in_place_match_a_clean_build(tmp_path: Path):
+    """Edits that keep each product in its place in every list are read and built from the last build alone
+    (ocop.content reads only the files the watcher names, ocop.site patches the last site); the others, and
+    edits that move a product, are read in full. Both give the clean build's files."""
+    content, output, make_config = sample_copy(tmp_path)
+    old = time.time() - 60
+    for path in content.rglob("*"):
+        os.utime(path, (old, old))
+    builder = IncrementalBuilder(make_config)
+    builder.build()
+
+    def edit(*changes: tuple[str, str, str]) -> None:
+        for rel, before, after in changes:
+            path = content / "products" / rel / "index.md"
+            text = path.read_text(encoding="utf-8")
+            assert before in text, (rel, before)
+            path.write_text(text.replace(before, after, 1), encoding="utf-8")
+
+    steps = [  # (the change, whether only the named files are read again, whether the same files are made)
+        (lambda: edit(("na-yen-son", "Na Yên Sơn là", "Na Yên Sơn ngon là")), True, True),
+        (lambda: edit(("na-yen-son", "price: 45000", "price: 47500")), True, True),
+        (lambda: edit(("na-hoa-lac", 'alt: "Hình minh hoạ: hai', 'alt: "Ảnh: hai')), True, False),  # photos made again
+        (lambda: edit(("na-hoa-lac", "price: 200000", "price: 210000"),
+                      ("banh-chung-cam-hong-ly", "price: 70000", "price: 75000")), True, True),
+        (lambda: edit(("na-cai-kinh", "featured: true", "featured: false")), True, True),  # moves it: the site is sorted again
+        (lambda: edit(("mang-kho-tuan-son", "valid_until: 2026-12-15", "valid_until: 2026-12-20")), True, True),
+        (lambda: edit(("na-yen-son", "code: HL-NA-YS-2025-0825", "code: HL-NA-YS-2025-0826")), False, False),
+        (lambda: edit(("na-yen-son", "note: \"Giao sọt 10 kg", "note: \"Giao sọt 12 kg")), True, True),
+        (lambda: edit(("na-hoa-lac", "draft: false", "draft: true")), True, False),
+        (lambda: edit(("na-hoa-lac", "price: 210000", "price: 220000")), True, True),  # a draft: nothing shows it
+        (lambda: edit(("na-hoa-lac", "draft: true", "draft: false")), True, False),
+        (lambda: (content / "products/na-yen-son/index.md").touch(), True, True),  # saved unchanged
+    ]
+    for number, (step, in_place, same_files) in enumerate(steps, 1):
+        before = file_times(content)
+        step()
+        after = file_times(content)
+        builder.build({path for path in before.keys() | after.keys() if before.get(path) != after.get(path)})
+        assert (builder.memo.content.edits is not None) == in_place, f"step {number}"
+        # the same files as before: the build names those that may have changed instead of comparing them all
+        assert (builder.result.changed is not None) == same_files, f"step {number}"
+        clean = render_site(make_config())
+        assert builder.result.files == clean.files, f"step {number}"
+        assert read_tree(output) == clean.files, f"step {number}"
+
+
 def test_a_broken_file_keeps_the_last_good_output(tmp_path: Path):
     content, output, make_config = sample_copy(tmp_path)
     builder = IncrementalBuilder(make_config)
