@@ -84,7 +84,7 @@ def render_site(config: Config, memo=None) -> BuildResult:
     changes.part("kiosk", kiosk, None if kiosk_pages is None else kiosk_pages + [KIOSK_WORKER])
     files["products.json"] = products_json(site, kept)
     files["products.csv"] = products_csv(site, kept)
-    files["sitemap.xml"] = sitemap_xml(site, jobs, kept)
+    files["sitemap.xml"] = sitemap_xml(site, jobs, kept, memo is not None and memo.pages.changed() is not None)
     files["robots.txt"] = robots_txt(site)
     files[".nojekyll"] = b""
     for path in ("products.json", "products.csv", "sitemap.xml", "robots.txt", ".nojekyll"):

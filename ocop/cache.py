@@ -18,11 +18,9 @@ import nh3
 import yaml
 
 from . import markup
-from .content import find_entries
+from .content import SECTIONS, find_entries
 from .parallel import map_in_order
 from .source import Scalar, Source, read_source
-
-SECTIONS = ("producers", "products", "pages")
 
 
 def _code_version(*modules: object) -> str:

@@ -15,6 +15,9 @@ from .source import Source, read_source
 from .text import format_date, slugify
 
 
+SECTIONS = ("producers", "products", "pages")  # the folders of the content, one record per entry
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the content folder holds, validated."""
@@ -187,10 +190,33 @@ class _Last:
     positions: dict[str, tuple[int, str]]  # product file (str path) -> (its place in catalog.products, its slug)
 
 
+def affects_catalog(path: str, content_dir: Path, photos: set[str]) -> bool:
+    """Whether a changed path can change what load_catalog makes: a section folder, an entry (`x.md`, a
+    bundle folder or its index.md) or a photo a product names; not an editor's hidden or backup file, nor
+    anything outside the sections."""
+    try:
+        parts = Path(os.path.normpath(path)).relative_to(os.path.normpath(content_dir)).parts
+    except ValueError:
+        return False  # outside the content (templates, assets, data/ and settings are checked as a whole)
+    if not parts or parts[0] not in SECTIONS:
+        return False
+    if os.path.normpath(path) in photos or len(parts) == 1:
+        return True
+    name = parts[-1]
+    if len(parts) == 3 and name == "index.md":
+        return True
+    if len(parts) != 2 or os.path.isdir(path):
+        return len(parts) == 2  # a folder of a section (a bundle); deeper paths only as named photos
+    if name.startswith("."):
+        return False  # a hidden file: an editor's swap or temporary file
+    return name.lower().endswith(".md") or not os.path.exists(path)  # a vanished name may have been a bundle
+
+
 def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
     """The last catalog with the products of edited files read again, when the watcher listed only product
-    files that gave a product last time, and each still gives one, without errors and with the same
-    traceability code (so no other file's errors can change); else None, and everything is read again."""
+    files that gave a product last time (besides paths that cannot change the catalog), and each still gives
+    one, without errors and with the same traceability code (so no other file's errors can change); else
+    None, and everything is read again."""
     last: _Last | None = getattr(memo, "last", None)
     paths = memo.to_recheck() if last is not None else None
     if last is None or paths is None or last.content_dir != content_dir or last.ref is not ref:
@@ -201,7 +227,9 @@ def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
     rechecked = set()
     for key in sorted(paths):
         if key not in last.positions:
-            return None  # added, removed, or not a product file: a full read sorts it out
+            if affects_catalog(key, content_dir, memo.photos):
+                return None  # added, removed, or not a product file: a full read sorts it out
+            continue
         position, slug = last.positions[key]
         source, found = memo.read_source(Path(key), content_dir, read_source)
         problems.extend(found)

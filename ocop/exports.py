@@ -110,14 +110,15 @@ def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
     return "\n".join(lines)
 
 
-def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None) -> bytes:
+def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None, same_paths: bool = False) -> bytes:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
-    with its language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json."""
+    with its language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json;
+    `same_paths`: the jobs are known to have the last build's paths in the same places (ocop.incremental)."""
     kept = keeper(kept)
     last = kept.by_key("sitemap", "last", dict)  # the previous build's jobs and bytes
     before = last.get("jobs", ())
-    if len(before) == len(jobs) and all(jobs[i].path == before[i].path and jobs[i].lang == before[i].lang
-                                        for i in changed_at(jobs, before)):
+    if "data" in last and same_paths or len(before) == len(jobs) and all(
+            jobs[i].path == before[i].path and jobs[i].lang == before[i].lang for i in changed_at(jobs, before)):
         last["jobs"] = jobs
         return last["data"]
     base = site.config.origin + site.config.base_path

@@ -9,6 +9,11 @@ Three memories, each checked against exactly what its result was made from:
 - IncrementalBuilder: the site-wide inputs (templates, assets, data/, settings); when one of them
   changes, the page memory (and for data/ also the record memory) is dropped.
 The result is the same BuildResult a clean `render_site(config)` gives, byte for byte.
+
+When the watcher names the files that changed and they are product files edited in place, a rebuild
+works from the last one instead of walking the catalog: ocop.content reads only those files,
+ocop.site patches the last site, PageMemo looks only at jobs that are other objects, and Changes
+tells the writer which files may differ (identity diffs at C speed: ocop.diff).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .config import Config
-from .diff import changed_at
+from .diff import changed_at, forget_swaps
 from .output import update_output, write_output
 
 RACY_SECONDS = 2.0
@@ -73,6 +78,7 @@ class ContentMemo:
         self._records: dict[tuple, tuple] = {}
         self._racy: set[str] = set()  # files last read within RACY_SECONDS of their change
         self._now = time.time()
+        self.photos: set[str] = set()  # every photo path a product file named (normalised)
         self.last: object = None  # what ocop.content.load_catalog keeps of its last catalog
         self.edits: list[tuple] | None = None  # (old, new) records of the last edit-only reload, else None
 
@@ -91,6 +97,7 @@ class ContentMemo:
         self._listings.clear()
         self._records.clear()
         self._racy.clear()
+        self.photos.clear()
         self.last = None
 
     def to_recheck(self) -> set[str] | None:
@@ -163,8 +170,9 @@ class ContentMemo:
             return ()
         items = raw if isinstance(raw, list) else [raw]
         folder = source.path.parent  # type: ignore[attr-defined]
-        return tuple((item.text, file_stamp(folder / item.text.strip(), self._now))
-                     for item in items if hasattr(item, "text") and item.text.strip())
+        names = [item.text for item in items if hasattr(item, "text") and item.text.strip()]
+        self.photos.update(os.path.normpath(folder / name.strip()) for name in names)
+        return tuple((name, file_stamp(folder / name.strip(), self._now)) for name in names)
 
 
 class _Reads:
@@ -195,13 +203,6 @@ class _MappingView(Mapping):
     def __len__(self) -> int:
         self._reads.whole.add(self._name)
         return len(self._data)
-
-
-def look_up(site: object, name: str, keys: list) -> list:
-    """[site.<name>.get(key) for key in keys] for a mapping attribute, recorded as key reads when `site`
-    is a recording view: the fast way for a page to read one entry per listed product."""
-    note_keys(site, name, keys)
-    return list(map(getattr(site._site if isinstance(site, SiteView) else site, name).get, keys))
 
 
 def note_keys(site: object, name: str, keys: Iterable) -> None:
@@ -251,6 +252,7 @@ class PageMemo:
         self._todo: dict[str, list[str] | None] = {}  # part -> paths to render, when the same paths as last time
         self._changed: dict[str, list[str] | None] = {}  # part -> paths whose bytes changed, when the same paths
         self.fragments: dict[tuple, object] = {}  # product fragments (render.make_environment's `once`)
+        self.lists = Kept()  # what each() knows of the lists of products it was given
         self.rendered = 0
         self.reused = 0
 
@@ -266,10 +268,12 @@ class PageMemo:
         self._todo.clear()
         self._changed.clear()
         self.fragments.clear()
+        self.lists.clear()
         self._site = None
 
     def start(self) -> None:
         self.rendered = self.reused = 0
+        self.lists.next_build()
 
     def begin(self, site: object) -> None:
         """Compare the new site with the previous one and mark the pages that read something that changed."""
@@ -457,6 +461,19 @@ class Kept:
         self._lists[kind] = (tuple(items), values, tuple(also) if also is not None else None)
         return values
 
+    def find(self, kind: str, obj: object) -> Any:
+        """The value kept for `obj` by put() (or by_object) in this build or the last, else None."""
+        key = (kind, id(obj))
+        hit = self._new.get(key) or self._old.get(key)
+        if hit is None or hit[0] is not obj:
+            return None
+        self._new[key] = hit
+        return hit[1]
+
+    def put(self, kind: str, obj: object, value: object) -> None:
+        """Keep `value` for `obj` (found again by find() while `obj` lives on)."""
+        self._new[(kind, id(obj))] = (obj, value)
+
     def by_key(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
         slot = (kind, key)
         if slot in self._new:
@@ -510,6 +527,7 @@ class BuildMemo:
         self.parts: dict[str, object] | None = None  # the parts of the last output written (ocop.incremental.Changes)
 
     def start(self, changed: set[str] | None = None) -> None:
+        forget_swaps()
         self.content.start(changed)
         self.pages.start()
         self.kept.next_build()

@@ -7,6 +7,8 @@ import html
 import json
 import posixpath
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 from operator import itemgetter
 
 import jinja2
@@ -140,7 +142,7 @@ class Precache:
         self.digests: dict[str, tuple[bytes, bytes]] = {}  # URL -> (bytes, what the version hashes of it)
         self.list_json = ""
 
-    def update(self, base_path: str, pages: dict[str, bytes], files: dict[str, bytes],
+    def update(self, base_path: str, pages: dict[str, bytes], files: Mapping[str, bytes],
                changed_pages: list[str] | None = None, changed_files: list[str] | None = None) -> None:
         """Bring the list up to date with the kiosk `pages` and every output file (`files`, pages included).
 
@@ -187,7 +189,7 @@ class Precache:
         return hashlib.sha256(worker_source.encode("utf-8") + joined).hexdigest()[:16]
 
 
-def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: dict[str, bytes],
+def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: Mapping[str, bytes],
                    kept: Kept | None = None, changed_pages: list[str] | None = None,
                    changed_files: list[str] | None = None) -> bytes:
     """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in
@@ -211,5 +213,5 @@ def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]
     pages = render_pages(site, env, t, kiosk_jobs(site, env, kept), memo, "kiosk")
     own = memo.changed("kiosk") if memo is not None else None
     known = None if own is None or changed is None else changed + own
-    worker = service_worker(site, env, pages, {**files, **pages}, kept, own, known)
-    return {**pages, SW_PATH: worker}
+    pages[SW_PATH] = service_worker(site, env, pages, ChainMap(pages, files), kept, own, known)
+    return pages

@@ -15,8 +15,8 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
-from .diff import changed_at
-from .incremental import Kept, keeper, look_up, note_keys
+from .diff import changed_at, note_swap, swapped_from
+from .incremental import Kept, SiteView, keeper, note_keys
 from .models import Product
 from .parallel import map_in_order
 from .qr import qr_svg
@@ -120,7 +120,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
     )
     base_path = config.base_path
     # the page being rendered (set by render_parts): its language, interface text, fragment store and splices
-    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": [], "path": "", "lists": {}}
+    current: dict = {"lang": LANGUAGES[0], "t": {}, "fragments": {}, "splices": [], "path": "", "lists": Kept(), "diffs": {}}
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -207,14 +207,13 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         The fragments are spliced into the page's bytes after rendering (a placeholder stands in the template's
         output), so a list of thousands costs a join, not a template loop, and an unchanged list is seen at once.
         """
-        lists = current["lists"]  # what this build already knows of this list: its photos, how it changed
-        known = lists.get(id(products))
-        if known is None or known[0] is not products:
-            slugs = list(map(SLUG, products))
-            known = lists[id(products)] = (products, slugs, look_up(site, "pictures", slugs), {})
-        else:
-            note_keys(site, "pictures", known[1])
-        pictures, diffs = known[2], known[3]
+        lists, photos = current["lists"], (site._site if isinstance(site, SiteView) else site).pictures  # type: ignore[attr-defined]
+        known = lists.find("each", products)  # (slugs, their photos, the photo mapping) of this list
+        if known is None or known[2] is not photos:
+            known = _facts(products, photos, lists)
+            lists.put("each", products, known)
+        note_keys(site, "pictures", known[0])
+        pictures, diffs = known[1], current["diffs"]
         today, store = site.today, current["fragments"]  # type: ignore[attr-defined]
 
         def fragment(i: int) -> bytes:
@@ -226,10 +225,11 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         if old is not None and old[3] == sign and len(old[0]) == len(products):
             # the same list as last time but for a few products: redo only those
             items = list(old[2])
-            diff = diffs.get((id(old[0]), id(old[1])))
-            if diff is None or diff[0] is not old[0] or diff[1] is not old[1]:
-                diff = diffs[(id(old[0]), id(old[1]))] = (old[0], old[1], changed_at(products, old[0], (pictures, old[1])))
-            for i in diff[2]:
+            pair = (id(products), id(old[0]), id(old[1]))  # pages showing the same list share its diff
+            diff = diffs.get(pair)
+            if diff is None or diff[0] is not products or diff[1] is not old[0] or diff[2] is not old[1]:
+                diff = diffs[pair] = (products, old[0], old[1], changed_at(products, old[0], (pictures, old[1])))
+            for i in diff[3]:
                 items[i] = fragment(i)
         else:
             items = [fragment(i) for i in range(len(products))]
@@ -237,6 +237,21 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         parts = _grouped(items, per, group, t) if per and group is not None else items
         current["splices"].append(parts)
         return Markup(f"{SPLICE}{len(current['splices']) - 1}{SPLICE}")
+
+    def _facts(products: tuple, photos: dict, lists: Kept) -> tuple:
+        """(slugs, photos of each, `photos`) for a list of products; made from the list it was patched from
+        (ocop.site.patch_site) when that one is known, else by walking it."""
+        made = swapped_from(products)
+        base = lists.find("each", made[0]) if made is not None else None
+        if made is None or base is None or base[2] is not photos:
+            slugs = list(map(SLUG, products))
+            return slugs, list(map(photos.get, slugs)), photos
+        slugs, pictures = list(base[0]), list(base[1])
+        for i in made[1]:
+            slugs[i] = products[i].slug
+            pictures[i] = photos.get(slugs[i])
+        note_swap(pictures, base[1], made[1])
+        return slugs, pictures, photos
 
     def _grouped(parts: list[bytes], per: int, group: jinja2.runtime.Macro, t: dict) -> list[bytes]:
         count = -(-len(parts) // per)
@@ -327,7 +342,8 @@ def render_pages(site: Site, env: jinja2.Environment, texts: dict[str, dict[str,
     `memo` (an ocop.incremental.PageMemo) reuses pages whose template, context and site reads are unchanged;
     `part` names this list of pages in it. Without one, many pages are rendered by worker processes (ocop.parallel), in the same order.
     """
-    env.globals["_current"]["lists"] = {}  # each()'s knowledge of the lists of this build
+    env.globals["_current"]["lists"] = memo.lists if memo is not None else Kept()  # each()'s knowledge of lists
+    env.globals["_current"]["diffs"] = {}  # and how they changed since the last build
     if memo is None:
         for name in sorted({job.template for job in jobs}):  # compiled once, before workers fork
             try:

@@ -9,6 +9,7 @@ from itertools import compress, repeat
 from operator import is_
 
 from .config import Config
+from .diff import note_swap
 from .images import Picture
 from .content import Catalog
 from .models import Commune, Group, Page, Producer, Product
@@ -185,14 +186,17 @@ def _placed_alike(old: Product, new: Product, today: dt.date) -> bool:
 
 
 def _swap(items: tuple[Product, ...], old: Product, new: Product) -> tuple[Product, ...]:
-    """`items` with `new` wherever `old` stands (found by identity, at C speed); `items` itself when absent."""
+    """`items` with `new` wherever `old` stands (found by identity, at C speed); `items` itself when absent.
+    The new tuple is noted as made from `items` (ocop.diff), so comparing the two later costs nothing."""
     at = list(compress(range(len(items)), map(is_, items, repeat(old))))
     if not at:
         return items
     swapped = list(items)
     for i in at:
         swapped[i] = new
-    return tuple(swapped)
+    made = tuple(swapped)
+    note_swap(made, items, at)
+    return made
 
 
 def _swap_listings(listings: tuple[Listing, ...], old: Product, new: Product) -> tuple[Listing, ...]:

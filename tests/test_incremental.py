@@ -108,6 +108,12 @@ def test_products_edited_in_place_match_a_clean_build(tmp_path: Path):
         (lambda: edit(("na-hoa-lac", "price: 210000", "price: 220000")), True, True),  # a draft: nothing shows it
         (lambda: edit(("na-hoa-lac", "draft: true", "draft: false")), True, False),
         (lambda: (content / "products/na-yen-son/index.md").touch(), True, True),  # saved unchanged
+        (lambda: edit(("na-yen-son", "Na Yên Sơn ngon là", "Na Yên Sơn rất ngon là"))  # an editor's own files
+         or (content / "products/na-yen-son/.index.md.swp").write_bytes(b"swap")
+         or (content / "products/.goutputstream-X1").write_bytes(b"temp")
+         or (content / "products/ghi-chu.txt").write_text("ghi chú", encoding="utf-8"), True, True),
+        (lambda: (content / "products/na-yen-son/.index.md.swp").unlink(), True, True),
+        (lambda: (content / "products/na-hoa-lac/cover.jpg").touch(), False, True),  # a photo a product names
     ]
     for number, (step, in_place, same_files) in enumerate(steps, 1):
         before = file_times(content)
