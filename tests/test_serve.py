@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -56,6 +57,12 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
         [sys.executable, "build.py", "serve", "--port", str(port), "--content", str(content), "--output", str(output),
          "--today", TODAY],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    said: list[str] = []  # what the server printed, line by line
+    threading.Thread(target=lambda: said.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+
+    def rebuilds() -> int:
+        return sum(1 for line in list(said) if line.startswith(("Đã dựng lại", "Có ")))
+
     try:
         first = wait_for(proc, port, lambda html: "Na Yên Sơn" in html, 600)
         assert OVERLAY_ID not in first
@@ -71,6 +78,15 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("title: Na Yên Sơn", "title: Na Yên Sơn đặc biệt"), encoding="utf-8")
         wait_for(proc, port, lambda html: "Na Yên Sơn đặc biệt" in html, 300)
+
+        time.sleep(1)  # nothing left to rebuild
+        before = rebuilds()
+        for price in range(46000, 46005):  # a burst of saves, as an editor writing in steps: one rebuild
+            path.write_text(text.replace("title: Na Yên Sơn", "title: Na Yên Sơn đặc biệt").replace("45000", str(price)),
+                            encoding="utf-8")
+        wait_for(proc, port, lambda html: "46.004" in html, 300)
+        time.sleep(1)
+        assert rebuilds() == before + 1, said[-5:]
 
         path.write_text(text.replace("stars: 3", "stars: bảy"), encoding="utf-8")
         broken = wait_for(proc, port, lambda html: OVERLAY_ID in html, 300)
@@ -88,3 +104,49 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_watcher_falls_back_to_walking_the_files_when_the_system_cannot_watch(tmp_path: Path, monkeypatch):
+    """Where the operating system refuses to watch (its limit of watches reached), saves are still seen."""
+    import asyncio
+    import os
+
+    from tornado.ioloop import IOLoop
+
+    from ocop import serve as serve_module
+
+    class Refusing:
+        def schedule(self, *args, **kwargs):
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(serve_module, "Observer", Refusing)
+    page = tmp_path / "trang.md"
+    page.write_text("một", encoding="utf-8")
+    calls: list[int] = []
+    watcher = serve_module.EventWatcher()
+    watcher.watch(str(tmp_path), lambda: calls.append(1))
+    started: list[bool] = []
+    loops: list[IOLoop] = []
+
+    def main() -> None:  # an IOLoop in a thread of its own: the test process may already run an event loop
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loops.append(IOLoop.current())
+        started.append(watcher.start(watcher.examine))
+        loops[0].start()
+        loops[0].close()
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    try:
+        time.sleep(0.8)  # the first walk sees every file
+        assert started == [True]
+        assert str(page) in watcher.take_changed()
+        calls.clear()
+        page.write_text("hai", encoding="utf-8")
+        later = time.time() + 5
+        os.utime(page, (later, later))
+        time.sleep(0.8)
+        assert calls and watcher.take_changed() == {str(page)}
+    finally:
+        loops[0].add_callback(loops[0].stop)
+        thread.join()
