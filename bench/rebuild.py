@@ -3,7 +3,8 @@
 Generates a corpus with bench/gen_corpus.py, builds it once with IncrementalBuilder, then edits one
 product file several times and prints how long each rebuild (read, render, write changed files) took:
 first told which file changed, as `serve` does (its watcher lists the files it saw change), then
-checking every content file on disk, as the first rebuild after `serve` starts does.
+checking every content file on disk, as the first rebuild after `serve` starts does; then edits of
+the product's title, which move it in the lists (the site model is sorted again).
 Last, the whole way as `serve` goes: the file is saved, the watcher hears of it, the debounce
 (ocop.serve.QUIET) passes, the rebuild runs on `serve`'s worker thread; the time is taken from the
 save until the product's page on disk shows the edit.
@@ -65,6 +66,19 @@ def main() -> None:
               f"{len(changed)} files written, {pages.rendered} pages rendered, {pages.reused} reused")
     print(f"one product edit: median {statistics.median(times[True]):.0f} ms as `serve` rebuilds (told which file its "
           f"watcher saw change), {statistics.median(times[False]):.0f} ms checking every content file")
+    moved = []
+    for number in range(args.edits):  # a new title moves the product in every list: the site is sorted again
+        text = target.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title:"))
+        target.write_text(text.replace(title, f"{title} {number}" if number == 0 else f"{title[:-1]}{number}", 1),
+                          encoding="utf-8")
+        started = time.perf_counter()
+        changed = builder.build({str(target)})
+        moved.append((time.perf_counter() - started) * 1000)
+        builder.tidy()
+        print(f"  title edit {number + 1} (told what changed): {moved[-1]:.0f} ms, {len(changed)} files written, "
+              f"{builder.memo.pages.rendered} pages rendered", flush=True)
+    print(f"a title edit (the product moves in the lists): median {statistics.median(moved):.0f} ms")
     whole = through_serve(builder, content, target, work / "output", args.edits)
     print(f"save to rebuilt page through `serve`'s watcher, debounce ({QUIET * 1000:.0f} ms) and worker: "
           f"median {statistics.median(whole):.0f} ms ({min(whole):.0f}–{max(whole):.0f} ms)")

@@ -123,12 +123,13 @@ def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None, same_paths: bo
         return last["data"]
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
-    lines = [kept.by_key("sitemap", url_path, lambda: _sitemap_entry(base, url_path, entries[url_path]))
-             for url_path in sorted(entries)]
+    made = last.get("entries", {})  # url path -> its entry, for the pages of the last build that changed this one
+    paths = sorted(entries)
+    lines = [made.get(url_path) or _sitemap_entry(base, url_path, entries[url_path]) for url_path in paths]
     data = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
             + "".join(lines) + "</urlset>\n").encode("utf-8")
-    last.update(jobs=jobs, data=data)
+    last.update(jobs=jobs, data=data, entries=dict(zip(paths, lines)))
     return data
 
 

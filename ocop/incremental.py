@@ -363,6 +363,11 @@ class PageMemo:
         """The paths of one part whose bytes changed in this build, when it made the same paths as the last; else None."""
         return self._changed.get(part)
 
+    def parts_of(self, path: str) -> tuple[list[bytes], list[list[bytes]]] | None:
+        """A remembered page's own text (split where fragments were spliced in) and its fragments."""
+        page = self._pages.get(path)
+        return (page.shell, page.splices) if page is not None else None
+
     def view(self, site: object) -> SiteView:
         return SiteView(site)
 
@@ -441,7 +446,8 @@ class Kept:
         if aligned:
             values = list(last[1])
             missing = changed_at(items, last[0], *(((also, last[2]),) if also is not None else ()))
-        else:
+            aligned = len(missing) <= 20 + len(items) // 20  # else items moved (a product renamed): look up each
+        if not aligned:
             known = {}
             if last is not None:  # last keeps the ids valid
                 keys = map(id, last[0]) if last[2] is None else zip(map(id, last[0]), map(id, last[2]))

@@ -8,7 +8,7 @@ import json
 import posixpath
 import re
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from operator import itemgetter
 
 import jinja2
@@ -141,22 +141,30 @@ class Precache:
         self.served: dict[str, list[str]] = {}  # output file -> the URLs it serves
         self.digests: dict[str, tuple[bytes, bytes]] = {}  # URL -> (bytes, what the version hashes of it)
         self.list_json = ""
+        self.fragments: dict[tuple[int, str], tuple[bytes, list]] = {}  # (fragment, page folder) -> its references
 
     def update(self, base_path: str, pages: dict[str, bytes], files: Mapping[str, bytes],
-               changed_pages: list[str] | None = None, changed_files: list[str] | None = None) -> None:
+               changed_pages: list[str] | None = None, changed_files: list[str] | None = None,
+               parts_of: Callable[[str], tuple[list[bytes], list[list[bytes]]] | None] | None = None) -> None:
         """Bring the list up to date with the kiosk `pages` and every output file (`files`, pages included).
 
         `changed_pages` and `changed_files`: the pages and files whose bytes may differ from the last call's,
-        which had the same paths (ocop.incremental.Changes); None: every one is looked at.
+        which had the same paths (ocop.incremental.Changes); None: every one is looked at. `parts_of(path)`:
+        a page's own text and spliced fragments (ocop.incremental.PageMemo), so that a listing of thousands
+        whose card for one product changed is read again only in that card.
         """
         changed = changed_pages
         if changed is None:
             changed = [path for path, data in pages.items() if self.refs.get(path, (None,))[0] is not data]
         before = {path: self.refs[path][1] for path in changed if path in self.refs}
+        if len(self.fragments) > 4 * len(pages) + 1000:
+            self.fragments = {}  # forget fragments no page shows any more
         for path in changed:
-            self.refs[path] = (pages[path], _references(base_path, path, pages[path]))
+            parts = parts_of(path) if parts_of is not None else None
+            self.refs[path] = (pages[path], _references(base_path, path, pages[path]) if parts is None
+                               else self._references_in_parts(base_path, path, *parts))
         same = (self.list_json and len(self.refs) == len(pages)
-                and all(before.get(path) == self.refs[path][1] for path in changed)
+                and all(path in before and set(before[path]) == set(self.refs[path][1]) for path in changed)  # any order
                 and (changed_files is not None
                      or all((target in files) == present for target, present in self.present.items())))
         if not same:
@@ -183,6 +191,19 @@ class Precache:
         if not same:
             self.digests = {url: self.digests[url] for url in self.urls}
 
+    def _references_in_parts(self, base_path: str, path: str, shell: list[bytes], splices: list[list[bytes]]) -> list:
+        """_references() of a page made of `shell` with `splices` between, each fragment read once."""
+        found = [ref for piece in shell for ref in _references(base_path, path, piece)]
+        folder = posixpath.dirname(path)  # relative addresses resolve against the page's folder
+        for fragments in splices:
+            for fragment in fragments:
+                key = (id(fragment), folder)
+                hit = self.fragments.get(key)
+                if hit is None or hit[0] is not fragment:
+                    hit = self.fragments[key] = (fragment, _references(base_path, path, fragment))
+                found += hit[1]
+        return found
+
     def version(self, worker_source: str) -> str:
         """A short content hash of the precache list, every cached byte and the worker's code."""
         joined = b"".join(map(itemgetter(1), map(self.digests.__getitem__, self.urls)))
@@ -191,12 +212,12 @@ class Precache:
 
 def service_worker(site: Site, env: jinja2.Environment, pages: dict[str, bytes], files: Mapping[str, bytes],
                    kept: Kept | None = None, changed_pages: list[str] | None = None,
-                   changed_files: list[str] | None = None) -> bytes:
+                   changed_files: list[str] | None = None, parts_of: Callable | None = None) -> bytes:
     """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in
-    (`changed_pages`, `changed_files`: as for Precache.update)."""
+    (`changed_pages`, `changed_files`, `parts_of`: as for Precache.update)."""
     source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]  # plain JS, not a Jinja template
     state = keeper(kept).by_key("kiosk", "precache", Precache)
-    state.update(site.config.base_path, pages, files, changed_pages, changed_files)
+    state.update(site.config.base_path, pages, files, changed_pages, changed_files, parts_of)
     settings = {"cache": CACHE_PREFIX + state.version(source), "prefix": CACHE_PREFIX,
                 "scope": site.config.base_path + PREFIX, "precache": None}
     text = json.dumps(settings, indent=1).replace('"precache": null', '"precache": ' + state.list_json)
@@ -213,5 +234,6 @@ def kiosk_files(site: Site, env: jinja2.Environment, t: dict[str, dict[str, str]
     pages = render_pages(site, env, t, kiosk_jobs(site, env, kept), memo, "kiosk")
     own = memo.changed("kiosk") if memo is not None else None
     known = None if own is None or changed is None else changed + own
-    pages[SW_PATH] = service_worker(site, env, pages, ChainMap(pages, files), kept, own, known)
+    pages[SW_PATH] = service_worker(site, env, pages, ChainMap(pages, files), kept, own, known,
+                                    memo.parts_of if memo is not None else None)
     return pages

@@ -53,11 +53,13 @@ class Postings:
     """Which products (by number in catalog order) have each body word, updated product by product.
 
     A `serve` rebuild after one edit keeps the catalog order, so only the edited product's words move
-    and only their lists are encoded again; any other change (a product added, removed or moved) starts over.
+    and only their lists are encoded again; any other change (a product added, removed or moved) starts
+    over, with the words of each product kept from before.
     """
 
     def __init__(self) -> None:
         self.products: tuple[Product, ...] = ()
+        self.words: list[frozenset[str]] = []  # the body words of each product, in the same order
         self.lists: dict[str, list[int]] = {}
         self.encoded: dict[str, str] = {}
         self._json: str | None = None
@@ -66,15 +68,18 @@ class Postings:
         old = self.products
         changed = changed_at(products, old) if len(products) == len(old) else None
         if changed is None or len(changed) * 20 > len(products) + 20:
+            known = dict(zip(map(id, old), self.words))  # `old` keeps the ids valid until the end
+            self.words = [known.get(id(p)) or frozenset(words_of(p)) for p in products]
             self.lists, self.encoded, self._json = {}, {}, None
-            for number, p in enumerate(products):
-                for word in words_of(p):
+            for number, words in enumerate(self.words):
+                for word in words:
                     self.lists.setdefault(word, []).append(number)
             touched = set(self.lists)
         else:
             touched = set()
             for i in changed:
-                before, after = set(words_of(old[i])), set(words_of(products[i]))
+                before, after = self.words[i], frozenset(words_of(products[i]))
+                self.words[i] = after
                 for word in before - after:
                     self.lists[word].remove(i)
                     if not self.lists[word]:
@@ -120,7 +125,7 @@ def search_index(site: Site, kept: Kept | None = None) -> bytes:
     kept = keeper(kept)
     groups, communes, group_no, commune_no = _numbers(site)
     postings = kept.by_key("search", "postings", Postings)
-    postings.update(site.products, lambda p: kept.by_object("search-words", p, lambda: body_words(p)))
+    postings.update(site.products, body_words)
     rows = kept.each("search-row", site.products, lambda p: _json(_row(p, group_no, commune_no)).encode("utf-8"))
     head = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
             f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[')
