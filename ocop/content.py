@@ -174,6 +174,15 @@ def _remember(memo, kind: str, source: Source, extra: tuple, problems: list[Prob
     return memo.record(kind, source, extra, problems, make) if memo else make(problems)
 
 
+def _product_record(slug: str, source: Source, ref: RefData, producers: dict[str, Producer], content_dir: Path,
+                    problems: list[Problem], memo=None) -> Product | None:
+    """One product file's record, remembered with what else it depends on: its producer and its photos."""
+    owner = producers.get(_producer_slug(source))
+    extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
+    return _remember(memo, "product", source, extra, problems,  # type: ignore[return-value]
+                     lambda found: _product(slug, source, ref, producers, content_dir, found))
+
+
 def _producer_slug(source: Source) -> str:
     raw = source.meta.get("producer")
     return raw.text.strip() if hasattr(raw, "text") else ""
@@ -236,10 +245,7 @@ def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
         if source is None:
             return None
         rechecked.add(source.rel)
-        owner = last.producers.get(_producer_slug(source))
-        extra = (slug, owner, memo.image_stamps(source), () if owner else tuple(last.producers))
-        product = memo.record("product", source, extra, problems,
-                              lambda found: _product(slug, source, ref, last.producers, content_dir, found))
+        product = _product_record(slug, source, ref, last.producers, content_dir, problems, memo)
         old = products[position]
         if product is None or getattr(product.traceability, "slug", None) != getattr(old.traceability, "slug", None):
             return None
@@ -276,10 +282,7 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
     sources: dict[str, Source] = {}
     positions: dict[str, tuple[int, str]] = {}
     for slug, source in _read_all(content_dir / "products", content_dir, problems, memo):
-        owner = producers.get(_producer_slug(source))
-        extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
-        product = _remember(memo, "product", source, extra, problems,
-                            lambda found: _product(slug, source, ref, producers, content_dir, found))
+        product = _product_record(slug, source, ref, producers, content_dir, problems, memo)
         if product:
             positions[str(source.path)] = (len(products), slug)
             products.append(product)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .incremental import Kept, keeper
 from .qr import QrCode
-from .render import LANGUAGES, PageJob, localised, render_pages
+from .render import LANGUAGES, PageJob, in_language, render_pages
 from .site import Listing, Site
 
 PREFIX = "kiosk/"
@@ -89,14 +89,14 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
 
     def product_jobs(product) -> dict[str, PageJob]:
         job = PageJob(PREFIX + product.path + "index.html", "kiosk/product.html", {**shared, **_product_context(site, product)})
-        return {lang: PageJob(localised(job.path, lang), job.template, job.context, lang) for lang in LANGUAGES}
+        return {lang: in_language(job, lang) for lang in LANGUAGES}
 
     own = kept.each(f"kiosk-jobs-{has_search}", site.products, product_jobs)
     jobs: list[PageJob] = []
     for lang in LANGUAGES:
-        jobs += [PageJob(localised(job.path, lang), job.template, job.context, lang) for job in head]
+        jobs += [in_language(job, lang) for job in head]
         jobs += map(itemgetter(lang), own)
-        jobs += [PageJob(localised(job.path, lang), job.template, job.context, lang) for job in tail]
+        jobs += [in_language(job, lang) for job in tail]
     return jobs
 
 

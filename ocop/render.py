@@ -63,6 +63,11 @@ def localised(path: str, lang: str) -> str:
     return f"{lang}/{path}"
 
 
+def in_language(job: PageJob, lang: str) -> PageJob:
+    """The same page in another language (at its localised path)."""
+    return PageJob(localised(job.path, lang), job.template, job.context, lang)
+
+
 def unlocalised(path: str, lang: str) -> str:
     """The language-free page path of a localised one (the inverse of localised)."""
     if lang == LANGUAGES[0]:
@@ -289,7 +294,7 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
     kept = keeper(kept)
 
     def in_languages(*made: PageJob) -> dict[str, tuple[PageJob, ...]]:
-        return {lang: tuple(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made) for lang in LANGUAGES}
+        return {lang: tuple(in_language(j, lang) for j in made) for lang in LANGUAGES}
 
     def product_jobs(p: Product) -> dict[str, tuple[PageJob, ...]]:  # its page, then its traceability page if any
         made = [PageJob(p.path + "index.html", "product.html", {"product": p})]
@@ -305,7 +310,7 @@ def page_jobs(site: Site, kept: Kept | None = None) -> list[PageJob]:
     jobs: list[PageJob] = []
     for lang in LANGUAGES:
         def add(*made: PageJob) -> None:
-            jobs.extend(PageJob(localised(j.path, lang), j.template, j.context, lang) for j in made)
+            jobs.extend(in_language(j, lang) for j in made)
 
         add(PageJob("index.html", "home.html"), PageJob("san-pham/index.html", "products.html", {"products": site.products}))
         mine = list(map(itemgetter(lang), own))
