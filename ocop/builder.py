@@ -1,94 +1,253 @@
-"""The build pipeline: settings, content, site model, rendered files."""
+"""The build: settings, content, site model, then every output file made or kept by name (ocop.state).
+
+Pages are rendered by worker processes straight into a staging folder beside output/; this process keeps
+only paths, digests and the names each page read. A page is rendered again only when its job changed or
+a name it read stands for something else now; the staged files then replace their old selves in output/
+(a first build, or one that cannot trust the last, swaps in a whole new folder).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import qr
 from .assets import asset_versions, collect_assets
 from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .incremental import Changes, keeper
 from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
-from .kiosk import SW_PATH as KIOSK_WORKER, kiosk_files
+from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
+from .names import Scope, config_fingerprint, fingerprint, ident
+from .output import Staging, write_file
+from .pages import page_jobs
+from .parallel import map_in_order
+from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
+from .render import PageJob, RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
+    product_qr_target, render_page
 from .search import INDEX_PATH as SEARCH_INDEX, search_index
-from .render import load_all_translations, make_environment, page_jobs, render_pages
 from .site import Site, build_site
+from .state import BuildState, Output, code_version, folder_id, load_state, save_state, state_path
+
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages refuses a published site over 1 GB
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """The rendered site in memory, and the warnings found on the way."""
-
-    site: Site
-    files: dict[str, bytes]
-    warnings: tuple[Problem, ...]
-    changed: list[str] | None = None  # the paths that may differ from the last build's, when known (`serve`)
-    parts: dict[str, object] | None = None  # the parts `changed` was told by (ocop.incremental.Changes)
-
-
-def load_site(config: Config, memo=None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
+def load_site(config: Config, cache: BuildCache | None = None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
     """Read and validate everything (no output written); raise ContentErrors with every problem."""
-    kept = memo.kept if memo is not None else None
-    ref = keeper(kept).by_key("refdata", config.data_dir, lambda: load_refdata(config.data_dir))
-    if memo is not None:
-        catalog, problems = load_catalog(config.content_dir, ref, memo.content)
-    else:
+    ref = load_refdata(config.data_dir)
+    own = cache is None
+    if own:
         cache = BuildCache(config.cache_dir if config.use_cache else None, config.jobs)
-        try:
-            cache.prepare(config.content_dir)
-            catalog, problems = load_catalog(config.content_dir, ref, cache)
-        finally:
-            cache.save()
+    try:
+        cache.prepare(config.content_dir)  # type: ignore[union-attr]
+        catalog, problems = load_catalog(config.content_dir, ref, cache)
+    finally:
+        if own:
+            cache.save()  # type: ignore[union-attr]
     if catalog is None:
         raise ContentErrors(problems)
-    pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir, kept)
+    pictures, image_files, image_problems = product_pictures(catalog.products, config.cache_dir)
     if image_problems:
         raise ContentErrors(image_problems + [p for p in problems if not p.is_error])
-    previous = memo.pages.site if memo is not None else None
-    edits = memo.content.edits if memo is not None else None
-    return build_site(config, catalog, ref, pictures, previous, edits), image_files, catalog.warnings
+    return build_site(config, catalog, ref, pictures), image_files, catalog.warnings
 
 
-def render_site(config: Config, memo=None) -> BuildResult:
-    """Build every output file in memory: pages, data files, assets and images.
+@dataclass
+class BuildReport:
+    """What one build did."""
 
-    `memo` (an ocop.incremental.BuildMemo) lets a rebuild reuse what did not change; the files are
-    the same bytes either way. Pages rendered from templates belong in render.page_jobs.
-    """
-    qr.use_cache(config.cache_dir if config.use_cache else None)
-    site, image_files, warnings = load_site(config, memo)
-    kept = keeper(memo.kept if memo is not None else None)  # what a `serve` rebuild can take from the last build
-    if memo is not None:
-        memo.pages.begin(site)
-    assets = kept.by_key("assets", config.assets_dir, lambda: collect_assets(config.assets_dir))
-    env = kept.by_key("env", config.templates_dir, lambda: make_environment(config, asset_versions(assets)))
-    t = kept.by_key("texts", config.data_dir, lambda: load_all_translations(config.data_dir))  # {language: interface text}
-    jobs = page_jobs(site, kept)
-    changes = Changes(memo.parts if memo is not None else None)
-    files = render_pages(site, env, t, jobs, memo.pages if memo else None)
-    changes.part("pages", files, memo.pages.changed() if memo else None)
-    files.update(image_files)
-    changes.part("images", image_files)
-    files.update({f"assets/{name}": data for name, data in assets.items()})
-    changes.part("assets", assets)
-    files[SEARCH_INDEX] = search_index(site, kept)  # before the kiosk, whose service worker precaches it
-    changes.file(SEARCH_INDEX)
-    kiosk = kiosk_files(site, env, t, files, memo.pages if memo else None, kept, changes.paths)
-    files.update(kiosk)
-    kiosk_pages = memo.pages.changed("kiosk") if memo is not None else None
-    changes.part("kiosk", kiosk, None if kiosk_pages is None else kiosk_pages + [KIOSK_WORKER])
-    files["products.json"] = products_json(site, kept)
-    files["products.csv"] = products_csv(site, kept)
-    files["sitemap.xml"] = sitemap_xml(site, jobs, kept, memo is not None and memo.pages.changed() is not None)
-    files["robots.txt"] = robots_txt(site)
-    files[".nojekyll"] = b""
-    for path in ("products.json", "products.csv", "sitemap.xml", "robots.txt", ".nojekyll"):
-        changes.file(path)
-    if memo is not None and changes.paths is None:
-        memo.pages.prune(files)  # pages no longer made (a product deleted); none when every part kept its paths
-    return BuildResult(site, files, warnings, changes.paths, changes.parts)
+    site: Site | None
+    pages: int = 0  # HTML pages in the site
+    rendered: int = 0  # of them, rendered by this build
+    changed: list[str] = field(default_factory=list)  # output files written or removed
+    size: int = 0  # bytes of the whole output
+    largest: tuple[int, str] = (0, "")
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def too_big(self) -> bool:
+        return self.size > PAGES_LIMIT
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def input_files(config: Config) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of every file a build reads: content, templates, assets, data and the settings."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+            elif entry.is_file():
+                st = entry.stat()
+                found[entry.path] = (st.st_size, st.st_mtime_ns)
+
+    for folder in (config.content_dir, config.templates_dir, config.assets_dir, config.data_dir):
+        walk(str(folder))
+    settings = config.config_path or config.root / "site.toml"
+    try:
+        st = settings.stat()
+        found[str(settings)] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return found
+
+
+class _Renderer:
+    """Renders jobs into the staging folder; made before the workers fork, so they inherit it."""
+
+    def __init__(self, env: RecordingEnvironment, texts: dict, site: Site, root: Path, jobs: list[PageJob]):
+        self.env, self.texts, self.site, self.root, self.jobs = env, texts, site, root, jobs
+        self.base_path = site.config.base_path
+
+    def __call__(self, index: int) -> tuple[bytes, int, frozenset[str], tuple]:
+        job = self.jobs[index]
+        data, reads = render_page(self.env, self.texts, self.site, job)
+        write_file(self.root, job.path, data)
+        refs = references(self.base_path, job.path, data) if job.path.startswith("kiosk/") else ()
+        return _digest(data), len(data), reads, refs
+
+
+class Builder:
+    """Builds the site, keeping one build state between builds (`build` loads it; `serve` keeps it in memory)."""
+
+    def __init__(self) -> None:
+        self.state: BuildState | None = None
+        self.cache: BuildCache | None = None  # the content read by earlier builds of this process
+
+    def build(self, config: Config, keep: tuple[Path, ...] = ()) -> BuildReport:
+        """Make or keep every output file; raise SiteError (ContentErrors, TemplateError) on bad input."""
+        output_dir = config.output_dir.resolve()
+        where = state_path(config.cache_dir, output_dir) if config.use_cache else None
+        state = self.state if self.state is not None else load_state(where)
+        version, settings = code_version(), config_fingerprint(config) + str(config.today).encode()
+        trusted = state.matches(version, settings, output_dir)
+        inputs = input_files(config)
+        if trusted and inputs == state.inputs:
+            return self._report(state, None, [], 0, state.warnings)
+        if not trusted:
+            state = BuildState()
+        if self.cache is None or self.cache.folder != (config.cache_dir if config.use_cache else None):
+            self.cache = BuildCache(config.cache_dir if config.use_cache else None, config.jobs)
+        try:
+            site, image_files, warnings = load_site(config, self.cache)
+        finally:
+            self.cache.save()
+        assets = collect_assets(config.assets_dir)
+        env = make_environment(config, asset_versions(assets))
+        texts = load_all_translations(config.data_dir)
+        templates = {name: _digest(env.loader.get_source(env, name)[0].encode("utf-8"))  # type: ignore[union-attr]
+                     for name in env.list_templates()}
+        scope = Scope(site, texts, templates, asset_versions(assets))
+        changed = set(state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp})) \
+            if trusted else set()
+        jobs = page_jobs(site) + kiosk_jobs(site, env)
+        keys = [fingerprint((job.template, job.lang, ident(job.context))) for job in jobs]
+        old = state.outputs if trusted else {}
+        todo = [i for i, job in enumerate(jobs) if (out := old.get(job.path)) is None or out.key != keys[i]
+                or not changed.isdisjoint(out.reads)]
+        staging = Staging(output_dir, keep)
+        try:
+            outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
+            files = self._files(site, scope, jobs, assets, image_files)
+            for path, (key, make) in files.items():
+                out = old.get(path)
+                if out is not None and out.key == key:
+                    outputs[path] = out
+                    continue
+                data = make()
+                digest = _digest(data)
+                outputs[path] = Output(digest, key, size=len(data))
+                if out is None or out.digest != digest:
+                    staging.write(path, data)
+                    written.append(path)
+            precache = {url: outputs[target].digest for out in outputs.values() for url, target in out.refs
+                        if target in outputs}
+            source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
+            worker = service_worker(config.base_path, source, precache)
+            outputs[SW_PATH] = Output(_digest(worker), b"", size=len(worker))
+            if SW_PATH not in old or old[SW_PATH].digest != outputs[SW_PATH].digest:
+                staging.write(SW_PATH, worker)
+                written.append(SW_PATH)
+            removed = sorted(old.keys() - outputs.keys())
+            staging.commit(not trusted, written, removed)
+        except BaseException:
+            staging.discard()
+            raise
+        used = {name for out in outputs.values() for name in out.reads}
+        state.fingerprints = {state.names[i]: scope.fingerprint(state.names[i]) for i in used}
+        state.outputs, state.inputs, state.warnings = outputs, inputs, warnings
+        state.version, state.settings, state.output_dir = version, settings, str(output_dir)
+        state.output_id = folder_id(output_dir)
+        save_state(state, where)
+        self.state = state
+        return self._report(state, site, sorted(written) + removed, len(todo), warnings)
+
+    def _render(self, env, texts, site, jobs, keys, todo, staging, state, old, workers) -> tuple[dict, list]:
+        """Render the jobs numbered in `todo` into the staging folder; keep the others' outputs as they were."""
+        render = _Renderer(env, texts, site, staging.root, jobs)
+        for name in sorted({job.template for job in jobs}):  # compiled once, before workers fork
+            try:
+                env.get_template(name)
+            except Exception:
+                pass  # reported with its page
+        made = map_in_order(render, todo, workers)
+        outputs: dict[str, Output] = {}
+        written: list[str] = []
+        fresh = dict(zip(todo, made))
+        for i, job in enumerate(jobs):
+            result = fresh.get(i)
+            if result is None:
+                outputs[job.path] = old[job.path]
+                continue
+            digest, size, reads, refs = result
+            outputs[job.path] = Output(digest, keys[i], state.name_ids(reads), refs, size)
+            previous = old.get(job.path)
+            if previous is None or previous.digest != digest:
+                written.append(job.path)
+            else:
+                os.unlink(staging.root / job.path)  # the same bytes as in output/: nothing to move
+        return outputs, written
+
+    @staticmethod
+    def _files(site: Site, scope: Scope, jobs: list[PageJob], assets: dict[str, bytes], image_files: dict[str, bytes]) -> dict:
+        """{path: (key, make)} of every output file that is not a page: a file whose key is the same as
+        last time is kept without being made."""
+        config = site.config
+        files: dict = {}
+        for name, data in assets.items():
+            files[f"assets/{name}"] = (_digest(data), lambda data=data: data)
+        for path, data in image_files.items():
+            files[path] = (_digest(data), lambda data=data: data)
+        origin = config.origin + config.base_path
+        for p in site.products:
+            target = origin + product_qr_target(p)
+            files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
+        for url in outside_links(site):
+            files[link_qr_path(url)] = (url.encode("utf-8"), lambda url=url: qr_svg(url))
+        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) for name in sorted(scope.entities)]))
+        files[SEARCH_INDEX] = (catalog, lambda: search_index(site))
+        files["products.json"] = (catalog, lambda: products_json(site))
+        files["products.csv"] = (catalog, lambda: products_csv(site))
+        files["sitemap.xml"] = (fingerprint((origin, [job.path for job in jobs])), lambda: sitemap_xml(site, jobs))
+        files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
+        files[".nojekyll"] = (b"", lambda: b"")
+        return files
+
+    @staticmethod
+    def _report(state: BuildState, site: Site | None, changed: list[str], rendered: int,
+                warnings: tuple[Problem, ...] = ()) -> BuildReport:
+        sizes = [(out.size, path) for path, out in state.outputs.items()]
+        return BuildReport(site, sum(1 for path in state.outputs if path.endswith(".html")), rendered, changed,
+                           sum(size for size, _ in sizes), max(sizes, default=(0, "")), warnings)

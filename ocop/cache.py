@@ -65,6 +65,7 @@ class BuildCache:
         from . import source as source_module
 
         self.jobs = jobs
+        self.folder = folder
         self._file = folder / f"content-{_code_version(source_module, markup)}.pickle" if folder else None
         self._sources: dict[Path, tuple] = {}
         self._markdown: dict[bytes, str] = {}
@@ -80,6 +81,9 @@ class BuildCache:
 
     def prepare(self, content_dir: Path) -> None:
         """Read every content file that changed since the cached build (in parallel when many)."""
+        if self._used_sources:  # a later build of the same process: start from what the last one read
+            self._sources, self._used_sources = {**self._sources, **self._used_sources}, {}
+        markup.remember_rendered(self._markdown)
         todo = []
         for section in SECTIONS:
             for _, path in find_entries(content_dir / section):
@@ -102,21 +106,12 @@ class BuildCache:
     def _keep(self, path: Path, entry: tuple) -> None:
         self._used_sources[path] = entry
 
-    # The hooks load_catalog calls (the same as ocop.incremental.ContentMemo's).
-    def find_entries(self, folder: Path, find) -> list:
-        return find(folder)
-
     def read_source(self, path: Path, content_dir: Path, read) -> tuple:
+        """The file as read by prepare(), else read now."""
         hit = self._used_sources.get(path)
         if hit is not None and hit[0][1] == content_dir:
             return hit[1], list(hit[2])
         return read(path, content_dir)
-
-    def record(self, kind: str, source: object, extra: tuple, problems: list, make) -> object:
-        return make(problems)
-
-    def image_stamps(self, source: object) -> tuple:
-        return ()
 
     def save(self) -> None:
         """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
@@ -131,5 +126,6 @@ class BuildCache:
             temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
             temp.write_bytes(pickle.dumps((self._used_sources, used_markdown), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temp, self._file)
+            self._changed, self._size = False, len(self._markdown)
         except OSError:
             pass  # a read-only or full cache only makes the next build slower

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import ContentErrors, SiteError, UsageError
-from .output import write_output
 from .kiosk_serve import add_kiosk_parser, run_kiosk
 
 
@@ -85,16 +84,30 @@ def report(problems, stream=None) -> None:
         print(problem, file=stream or sys.stderr)
 
 
+def print_build(result, config: Config) -> None:
+    """The closing lines of a build: warnings, what was made, and a warning when the site outgrows GitHub Pages."""
+    from .builder import PAGES_LIMIT
+
+    report(result.warnings)
+    if result.site is None:
+        print(f"Không có gì thay đổi: {result.pages} trang trong {config.output_dir} vẫn như lần dựng trước"
+              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+    else:
+        print(f"Đã tạo {result.pages} trang ({len(result.site.products)} sản phẩm) vào {config.output_dir}: "
+              f"dựng lại {result.rendered} trang, {len(result.changed)} tệp thay đổi"
+              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+    if result.too_big:
+        print(f"Cảnh báo: trang web nặng {result.size / 1e9:.2f} GB, quá giới hạn {PAGES_LIMIT / 1e9:.0f} GB của "
+              "GitHub Pages, nên sẽ không xuất bản được. Hãy bớt hoặc thu nhỏ ảnh (ảnh gốc nên dưới 2 MB), "
+              "hoặc chuyển sang một nơi lưu trữ web khác.", file=sys.stderr)
+
+
 def run_build(args: argparse.Namespace) -> int:
-    from .builder import render_site
+    from .builder import Builder
 
     config = config_from_args(args)
-    result = render_site(config)
-    write_output(result.files, config.output_dir, keep=(config.content_dir, config.root))
-    report(result.warnings)
-    pages = sum(1 for name in result.files if name.endswith(".html"))
-    print(f"Đã tạo {pages} trang ({len(result.site.products)} sản phẩm) vào {config.output_dir}"
-          + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+    result = Builder().build(config, keep=(config.content_dir, config.root))
+    print_build(result, config)
     return 0
 
 
@@ -114,7 +127,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Preview with live reload under the site's base path (see ocop/serve.py)."""
-    from .incremental import IncrementalBuilder
     from .serve import preview_base_url, serve
 
     first = config_from_args(args)
@@ -126,7 +138,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     watch = [first.content_dir, first.templates_dir, first.assets_dir, first.data_dir,
              first.config_path or first.root / "site.toml"]
-    return serve(IncrementalBuilder(make_config), output_dir, args.host, args.port, make_config().base_path, watch)
+    return serve(make_config, output_dir, args.host, args.port, make_config().base_path, watch)
 
 
 def run_new(args: argparse.Namespace) -> int:

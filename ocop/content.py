@@ -51,12 +51,12 @@ def _slug_for(name: str, source: Source, problems: list[Problem]) -> str | None:
     return slug
 
 
-def _read_all(folder: Path, content_dir: Path, problems: list[Problem], memo=None) -> list[tuple[str, Source]]:
+def _read_all(folder: Path, content_dir: Path, problems: list[Problem], cache=None) -> list[tuple[str, Source]]:
     """Read every file of one section; report two files that make the same slug."""
     result = []
     seen: dict[str, str] = {}
-    for name, path in (memo.find_entries(folder, find_entries) if memo else find_entries(folder)):
-        source, found = memo.read_source(path, content_dir, read_source) if memo else read_source(path, content_dir)
+    for name, path in find_entries(folder):
+        source, found = cache.read_source(path, content_dir, read_source) if cache else read_source(path, content_dir)
         problems.extend(found)
         if source is None:
             continue
@@ -169,128 +169,28 @@ def check_unique_codes(products: list[Product], problems: list[Problem], sources
             seen[key] = product
 
 
-def _remember(memo, kind: str, source: Source, extra: tuple, problems: list[Problem], make) -> object:
-    """`make(problems)`, or its result from the previous build when `memo` (ocop.incremental) has it."""
-    return memo.record(kind, source, extra, problems, make) if memo else make(problems)
-
-
-def _product_record(slug: str, source: Source, ref: RefData, producers: dict[str, Producer], content_dir: Path,
-                    problems: list[Problem], memo=None) -> Product | None:
-    """One product file's record, remembered with what else it depends on: its producer and its photos."""
-    owner = producers.get(_producer_slug(source))
-    extra = (slug, owner, memo.image_stamps(source) if memo else (), () if owner else tuple(producers))
-    return _remember(memo, "product", source, extra, problems,  # type: ignore[return-value]
-                     lambda found: _product(slug, source, ref, producers, content_dir, found))
-
-
-def _producer_slug(source: Source) -> str:
-    raw = source.meta.get("producer")
-    return raw.text.strip() if hasattr(raw, "text") else ""
-
-
-@dataclass
-class _Last:
-    """What load_catalog keeps of a catalog it made, for a reload after edits (in a ContentMemo)."""
-
-    content_dir: Path
-    ref: RefData
-    catalog: Catalog
-    producers: dict[str, Producer]
-    positions: dict[str, tuple[int, str]]  # product file (str path) -> (its place in catalog.products, its slug)
-
-
-def affects_catalog(path: str, content_dir: Path, photos: set[str]) -> bool:
-    """Whether a changed path can change what load_catalog makes: a section folder, an entry (`x.md`, a
-    bundle folder or its index.md) or a photo a product names; not an editor's hidden or backup file, nor
-    anything outside the sections."""
-    try:
-        parts = Path(os.path.normpath(path)).relative_to(os.path.normpath(content_dir)).parts
-    except ValueError:
-        return False  # outside the content (templates, assets, data/ and settings are checked as a whole)
-    if not parts or parts[0] not in SECTIONS:
-        return False
-    if os.path.normpath(path) in photos or len(parts) == 1:
-        return True
-    name = parts[-1]
-    if len(parts) == 3 and name == "index.md":
-        return True
-    if len(parts) != 2 or os.path.isdir(path):
-        return len(parts) == 2  # a folder of a section (a bundle); deeper paths only as named photos
-    if name.startswith("."):
-        return False  # a hidden file: an editor's swap or temporary file
-    return name.lower().endswith(".md") or not os.path.exists(path)  # a vanished name may have been a bundle
-
-
-def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
-    """The last catalog with the products of edited files read again, when the watcher listed only product
-    files that gave a product last time (besides paths that cannot change the catalog), and each still gives
-    one, without errors and with the same traceability code (so no other file's errors can change); else
-    None, and everything is read again."""
-    last: _Last | None = getattr(memo, "last", None)
-    paths = memo.to_recheck() if last is not None else None
-    if last is None or paths is None or last.content_dir != content_dir or last.ref is not ref:
-        return None
-    products = list(last.catalog.products)
-    problems: list[Problem] = []
-    edits = []
-    rechecked = set()
-    for key in sorted(paths):
-        if key not in last.positions:
-            if affects_catalog(key, content_dir, memo.photos):
-                return None  # added, removed, or not a product file: a full read sorts it out
-            continue
-        position, slug = last.positions[key]
-        source, found = memo.read_source(Path(key), content_dir, read_source)
-        problems.extend(found)
-        if source is None:
-            return None
-        rechecked.add(source.rel)
-        product = _product_record(slug, source, ref, last.producers, content_dir, problems, memo)
-        old = products[position]
-        if product is None or getattr(product.traceability, "slug", None) != getattr(old.traceability, "slug", None):
-            return None
-        if product is not old:
-            products[position] = product
-            edits.append((old, product))
-    if any(p.is_error for p in problems):
-        return None
-    warnings = [p for p in last.catalog.warnings if p.path not in rechecked] + problems
-    catalog = Catalog(tuple(products), last.catalog.producers, last.catalog.pages,
-                      tuple(sorted(warnings, key=astuple_key)))
-    last.catalog = catalog
-    memo.edits = edits
-    return catalog
-
-
-def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate all content; the catalog is None when any error was found.
 
-    `memo` (an ocop.incremental.ContentMemo) reuses the files and records of the previous build; when the
-    watcher listed the files that changed and they are product files edited in place, only those are read.
+    `cache` (an ocop.cache.BuildCache) gives the files already read and parsed by earlier builds.
     """
-    catalog = _reload_edited(content_dir, ref, memo) if memo is not None else None
-    if catalog is not None:
-        return catalog, list(catalog.warnings)
     problems: list[Problem] = []
     producers: dict[str, Producer] = {}
-    for slug, source in _read_all(content_dir / "producers", content_dir, problems, memo):
-        producer = _remember(memo, "producer", source, (slug,), problems,
-                             lambda found: _producer(slug, source, ref, content_dir, found))
+    for slug, source in _read_all(content_dir / "producers", content_dir, problems, cache):
+        producer = _producer(slug, source, ref, content_dir, problems)
         if producer:
             producers[slug] = producer
     products = []
     sources: dict[str, Source] = {}
-    positions: dict[str, tuple[int, str]] = {}
-    for slug, source in _read_all(content_dir / "products", content_dir, problems, memo):
-        product = _product_record(slug, source, ref, producers, content_dir, problems, memo)
+    for slug, source in _read_all(content_dir / "products", content_dir, problems, cache):
+        product = _product(slug, source, ref, producers, content_dir, problems)
         if product:
-            positions[str(source.path)] = (len(products), slug)
             products.append(product)
             sources[source.rel] = source
     check_unique_codes(products, problems, sources)
     pages = []
-    for slug, source in _read_all(content_dir / "pages", content_dir, problems, memo):
-        page = _remember(memo, "page", source, (slug,), problems, lambda found: _page(slug, source, content_dir, ref, found))
+    for slug, source in _read_all(content_dir / "pages", content_dir, problems, cache):
+        page = _page(slug, source, content_dir, ref, problems)
         if page:
             pages.append(page)
     if not (content_dir / "products").is_dir():
@@ -298,7 +198,4 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(sorted((p for p in problems if not p.is_error), key=astuple_key))
-    catalog = Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings)
-    if memo is not None and hasattr(memo, "last"):
-        memo.last = _Last(content_dir, ref, catalog, producers, positions)
-    return catalog, problems
+    return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings), problems

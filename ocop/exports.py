@@ -7,8 +7,6 @@ import io
 import json
 from xml.sax.saxutils import escape
 
-from .diff import changed_at
-from .incremental import Kept, keeper
 from .models import Product
 from .render import LANGUAGES, localised
 from .site import Site
@@ -44,14 +42,11 @@ def _json_item(product: Product) -> str:
     return " " + text.replace("\n", "\n ")
 
 
-def products_json(site: Site, kept: Kept | None = None) -> bytes:
-    """products.json: one object per published product, in catalog order (json.dumps with indent=1).
-
-    `kept` (ocop.incremental) keeps each product's text for the next build.
-    """
-    kept = keeper(kept)
-    items = kept.each("json", site.products, lambda p: _json_item(p).encode("utf-8"))  # bytes: joined, not encoded
-    return kept.by_object("json", items, lambda: b"[\n" + b",\n".join(items) + b"\n]\n" if items else b"[]\n")
+def products_json(site: Site) -> bytes:
+    """products.json: one object per published product, in catalog order (json.dumps with indent=1)."""
+    if not site.products:
+        return b"[]\n"
+    return ("[\n" + ",\n".join(map(_json_item, site.products)) + "\n]\n").encode("utf-8")
 
 
 CSV_HEADERS = {
@@ -88,17 +83,11 @@ def _csv_rows(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def products_csv(site: Site, kept: Kept | None = None) -> bytes:
-    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is).
-
-    `kept` (ocop.incremental) keeps each product's row for the next build.
-    """
-    kept = keeper(kept)
+def products_csv(site: Site) -> bytes:
+    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
     keys = list(CSV_HEADERS)
-    rows = kept.each("csv", site.products,
-                     lambda p: _csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]).encode("utf-8"))
-    return kept.by_object("csv", rows, lambda: ("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]])).encode("utf-8")
-                          + b"".join(rows))
+    rows = [[CSV_HEADERS[k] for k in keys]] + [[csv_cell(product_record(p).get(k)) for k in keys] for p in site.products]
+    return ("\ufeff" + _csv_rows(rows)).encode("utf-8")
 
 
 def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
@@ -110,27 +99,15 @@ def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
     return "\n".join(lines)
 
 
-def sitemap_xml(site: Site, jobs: list, kept: Kept | None = None, same_paths: bool = False) -> bytes:
+def sitemap_xml(site: Site, jobs: list) -> bytes:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
-    with its language alternates (hreflang, x-default = the Vietnamese page). `kept`: as for products_json;
-    `same_paths`: the jobs are known to have the last build's paths in the same places (ocop.incremental)."""
-    kept = keeper(kept)
-    last = kept.by_key("sitemap", "last", dict)  # the previous build's jobs and bytes
-    before = last.get("jobs", ())
-    if "data" in last and same_paths or len(before) == len(jobs) and all(
-            jobs[i].path == before[i].path and jobs[i].lang == before[i].lang for i in changed_at(jobs, before)):
-        last["jobs"] = jobs
-        return last["data"]
+    with its language alternates (hreflang, x-default = the Vietnamese page)."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
-    made = last.get("entries", {})  # url path -> its entry, for the pages of the last build that changed this one
-    paths = sorted(entries)
-    lines = [made.get(url_path) or _sitemap_entry(base, url_path, entries[url_path]) for url_path in paths]
-    data = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+    lines = [_sitemap_entry(base, url_path, entries[url_path]) for url_path in sorted(entries)]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
             + "".join(lines) + "</urlset>\n").encode("utf-8")
-    last.update(jobs=jobs, data=data, entries=dict(zip(paths, lines)))
-    return data
 
 
 def robots_txt(site: Site) -> bytes:

@@ -19,7 +19,6 @@ import PIL
 from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
-from .incremental import Kept, keeper
 from .models import Product
 from .text import slugify
 
@@ -269,17 +268,10 @@ def _file_stems(product: Product) -> list[str]:
     return stems
 
 
-def product_pictures(products: tuple[Product, ...], cache_dir: Path, kept: Kept | None = None
+def product_pictures(products: tuple[Product, ...], cache_dir: Path
                      ) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
-    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems).
-
-    `kept` (ocop.incremental) keeps each product's result for the next build; a product record is the
-    same object only while its photos are unchanged (ocop.incremental.ContentMemo.image_stamps). While no
-    product's photos changed, the result is the very same objects as the last build's.
-    """
-    kept = keeper(kept)
-    made = kept.each("pictures", products, make_many=lambda fresh: _process_products(fresh, cache_dir), keep_equal=True)
-    return kept.by_object("pictures", made, lambda: _gather(products, made))  # the same objects while unchanged
+    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems)."""
+    return _gather(products, _process_products(list(products), cache_dir))
 
 
 def _gather(products: tuple[Product, ...], made: list) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:

@@ -1,4 +1,4 @@
-"""Write the built files: atomically for a full build, only changed bytes for a rebuild."""
+"""Write the built files: into a staging folder beside output/, then swapped or moved into place."""
 
 from __future__ import annotations
 
@@ -29,27 +29,72 @@ def check_output_dir(output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
                         "chọn thư mục trống hoặc tự xoá thư mục đó trước. Chương trình không xoá thư mục lạ.")
 
 
-def write_output(files: dict[str, bytes], output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
-    """Write every file into a fresh folder beside output/, then swap it in.
+class Staging:
+    """A fresh folder beside output/ that a build writes into, file by file, as pages are made.
 
-    On any failure the temporary folder is removed and output/ keeps the last good site.
-    `keep` lists folders the output may not contain (the content, the project).
+    `commit` puts it in place: a whole site is swapped in for output/; a partial one (only the files that
+    changed) has each file moved over its old self. Until then output/ keeps the last good site, and
+    `discard` removes the folder after a failure.
     """
-    check_output_dir(output_dir, keep)
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
+
+    def __init__(self, output_dir: Path, keep: tuple[Path, ...] = ()):
+        check_output_dir(output_dir, keep)
+        self.output_dir = output_dir.resolve()
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        _made_dirs.clear()
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-new-", dir=self.output_dir.parent))
+        self.written: list[str] = []  # by this process (workers write their own files and return their paths)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write one file (any worker may call this with the same root)."""
+        write_file(self.root, rel, data)
+        self.written.append(rel)
+
+    def commit(self, whole: bool, changed: list[str] = (), removed: list[str] = ()) -> None:  # type: ignore[assignment]
+        """Put the staged files in place: the whole folder (`whole`), else each of `changed`, then delete `removed`."""
+        if whole:
+            _swap(self.root, self.output_dir)
+            return
+        for rel in sorted(changed):
+            target = self.output_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / rel, target)
+        for rel in sorted(removed):
+            target = self.output_dir / rel
+            target.unlink(missing_ok=True)
+            parent = target.parent
+            while parent != self.output_dir and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_made_dirs: set[Path] = set()
+
+
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write `data` at root/rel, making folders as needed (remembered per process)."""
+    target = root / rel
+    parent = target.parent
+    if parent not in _made_dirs:
+        parent.mkdir(parents=True, exist_ok=True)
+        _made_dirs.add(parent)
+    with open(target, "wb") as f:
+        f.write(data)
+
+
+def write_output(files: dict[str, bytes], output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Write every file into a fresh folder beside output/, then swap it in (output/ untouched on failure)."""
+    staging = Staging(output_dir, keep)
     try:
-        made: set[Path] = set()
         for rel in sorted(files):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(files[rel])
-        _swap(staging, output_dir)
+            staging.write(rel, files[rel])
+        staging.commit(True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
 
 
@@ -67,40 +112,6 @@ def _swap(staging: Path, output_dir: Path) -> None:
         os.rename(old, output_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def update_output(files: dict[str, bytes], previous: dict[str, bytes], output_dir: Path,
-                  maybe: list[str] | None = None) -> list[str]:
-    """Write only files whose bytes changed and delete files no longer built; return changed paths.
-
-    `maybe`: the only paths whose bytes may have changed, the others being the same paths as in `previous`
-    (ocop.incremental.Changes); None compares every file. Each file is replaced atomically (write beside,
-    then rename), so a browser never reads half a file.
-    """
-    changed = []
-    get = previous.get
-    gone = [] if maybe is not None else sorted(previous.keys() - files.keys())
-    if maybe is None:
-        maybe = [rel for rel, data in files.items() if get(rel) is not data]  # an unchanged page is the very same bytes
-    for rel in maybe:
-        data = files[rel]
-        if previous.get(rel) == data:
-            continue
-        target = output_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, target)
-        changed.append(rel)
-    for rel in gone:
-        target = output_dir / rel
-        target.unlink(missing_ok=True)
-        changed.append(rel)
-        parent = target.parent
-        while parent != output_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    return sorted(changed)
 
 
 def read_tree(output_dir: Path) -> dict[str, bytes]:

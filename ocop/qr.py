@@ -1,84 +1,35 @@
-"""QR codes as inline SVG, made at build time with segno; kept in memory and in the build cache."""
+"""QR codes as small SVG files, encoded with zxing-cpp (compiled) and drawn as one path of dark runs."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import io
-import os
-from dataclasses import dataclass
-from pathlib import Path
 
-import segno
+import numpy as np
+import zxingcpp
 
-from . import qrmask
-
-qrmask.install()  # segno's own mask choice, computed with NumPy (same symbols, faster)
-
-# What a cached SVG was made by: this file (the drawing options) and segno's version.
-_MAKER = hashlib.sha256(Path(__file__).read_bytes() + segno.__version__.encode()).hexdigest()[:16]
-_store: Path | None = None
+BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
 
-def use_cache(folder: Path | None) -> None:
-    """Keep the QR codes this process makes under `folder` (one file each), or only in memory (None)."""
-    global _store
-    _store = folder / "qr" / _MAKER if folder is not None else None
+def qr_modules(data: str) -> np.ndarray:
+    """The symbol for `data` (error correction M) as a square array, True for a dark module."""
+    code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    return np.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128
 
 
-def qr_svg(data: str, title: str = "", scale: int = 4) -> str:
-    """An inline <svg> QR code for `data` (error correction M), sized by its viewBox."""
-    return _qr_svg(data, title, scale, _store)
+def qr_svg(data: str) -> bytes:
+    """A standalone SVG drawing of the QR code for `data`, sized by its viewBox (scale it with CSS)."""
+    dark = qr_modules(data)
+    size = dark.shape[0] + 2 * BORDER
+    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    edges = np.diff(padded, axis=1)  # +1 where a dark run starts, -1 just after it ends
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)
+    runs = "".join(f"M{x + BORDER} {y + BORDER}h{w}v1h-{w}z" for y, x, w in zip(rows.tolist(), starts.tolist(), (ends - starts).tolist()))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
+            f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path fill="#000" d="{runs}"/></svg>\n').encode("ascii")
 
 
-@functools.lru_cache(maxsize=None)
-def _qr_svg(data: str, title: str, scale: int, store: Path | None) -> str:
-    """qr_svg, from memory, else from the cache folder `store`, else drawn (and saved there)."""
-    path = None
-    if store is not None:
-        key = hashlib.sha256(f"{data}\0{title}\0{scale}".encode("utf-8")).hexdigest()
-        path = store / key[:2] / f"{key}.svg"
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    code = _code(data)
-    out = io.BytesIO()
-    code.save(out, kind="svg", xmldecl=False, svgns=True, scale=scale, border=4, dark="#000", light="#fff",
-              title=title or None, svgclass="qr", lineclass=None, omitsize=True)
-    svg = out.getvalue().decode("utf-8")
-    if path is not None:
-        _save(path, svg)
-    return svg
-
-
-@functools.lru_cache(maxsize=4096)
-def _code(data: str) -> segno.QRCode:
-    """The encoded symbol (the costly part), shared by the drawings of one address with other titles and sizes."""
-    return segno.make_qr(data, error="m")
-
-
-def _save(path: Path, svg: str) -> None:
-    """Write one cached code atomically (another worker may write the same file at the same time)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(svg, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass  # a read-only or full cache only makes the next build slower
-
-
-@dataclass(frozen=True)
-class QrCode:
-    """A QR code drawn only when a template prints it (so in the worker that renders the page)."""
-
-    data: str
-    title: str = ""
-    scale: int = 4
-
-    def __html__(self) -> str:
-        return qr_svg(self.data, self.title, self.scale)
-
-    def __str__(self) -> str:
-        return self.__html__()
+def link_qr_path(url: str) -> str:
+    """Where the QR code of an outside link (a shop, a portal) is published: one file per address."""
+    return f"qr/{hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]}.svg"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 
-from .diff import changed_at
-from .incremental import Kept, keeper
 from .models import Product
 from .site import Site
 from .text import fold
@@ -49,56 +46,14 @@ def _postings(ids: list[int], total: int) -> str:
     return prefix + ",".join(gaps)
 
 
-class Postings:
-    """Which products (by number in catalog order) have each body word, updated product by product.
-
-    A `serve` rebuild after one edit keeps the catalog order, so only the edited product's words move
-    and only their lists are encoded again; any other change (a product added, removed or moved) starts
-    over, with the words of each product kept from before.
-    """
-
-    def __init__(self) -> None:
-        self.products: tuple[Product, ...] = ()
-        self.words: list[frozenset[str]] = []  # the body words of each product, in the same order
-        self.lists: dict[str, list[int]] = {}
-        self.encoded: dict[str, str] = {}
-        self._json: str | None = None
-
-    def update(self, products: tuple[Product, ...], words_of) -> None:
-        old = self.products
-        changed = changed_at(products, old) if len(products) == len(old) else None
-        if changed is None or len(changed) * 20 > len(products) + 20:
-            known = dict(zip(map(id, old), self.words))  # `old` keeps the ids valid until the end
-            self.words = [known.get(id(p)) or frozenset(words_of(p)) for p in products]
-            self.lists, self.encoded, self._json = {}, {}, None
-            for number, words in enumerate(self.words):
-                for word in words:
-                    self.lists.setdefault(word, []).append(number)
-            touched = set(self.lists)
-        else:
-            touched = set()
-            for i in changed:
-                before, after = self.words[i], frozenset(words_of(products[i]))
-                self.words[i] = after
-                for word in before - after:
-                    self.lists[word].remove(i)
-                    if not self.lists[word]:
-                        del self.lists[word], self.encoded[word]
-                for word in after - before:
-                    bisect.insort(self.lists.setdefault(word, []), i)
-                touched |= {word for word in before ^ after if word in self.lists}
-                if before != after:
-                    self._json = None
-        for word in touched:
-            self.encoded[word] = _postings(self.lists[word], len(products))
-        self.products = products
-
-    def json_words(self) -> str:
-        """'"w":[words],"d":[their encoded lists]' in word order; made again only after a change."""
-        if self._json is None:
-            vocabulary = sorted(self.lists)
-            self._json = f'"w":{_json(vocabulary)},"d":{_json([self.encoded[w] for w in vocabulary])}'
-        return self._json
+def _postings_json(products: tuple[Product, ...]) -> str:
+    """'"w":[words],"d":[their encoded lists]' in word order: which products (by number) have each body word."""
+    lists: dict[str, list[int]] = {}
+    for number, product in enumerate(products):
+        for word in body_words(product):
+            lists.setdefault(word, []).append(number)
+    vocabulary = sorted(lists)
+    return f'"w":{_json(vocabulary)},"d":{_json([_postings(lists[w], len(products)) for w in vocabulary])}'
 
 
 def _row(p: Product, group_no: dict, commune_no: dict) -> list:
@@ -117,17 +72,9 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_index(site: Site, kept: Kept | None = None) -> bytes:
-    """search-index.json as compact UTF-8 JSON, the same bytes for the same catalog.
-
-    `kept` (ocop.incremental) keeps each product's row and words, and the postings, for the next build.
-    """
-    kept = keeper(kept)
+def search_index(site: Site) -> bytes:
+    """search-index.json as compact UTF-8 JSON, the same bytes for the same catalog."""
     groups, communes, group_no, commune_no = _numbers(site)
-    postings = kept.by_key("search", "postings", Postings)
-    postings.update(site.products, body_words)
-    rows = kept.each("search-row", site.products, lambda p: _json(_row(p, group_no, commune_no)).encode("utf-8"))
-    head = (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
-            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[')
-    tail = f'],{postings.json_words()}}}\n'
-    return head.encode("utf-8") + kept.by_object("search-rows", rows, lambda: b",".join(rows)) + tail.encode("utf-8")
+    rows = ",".join(_json(_row(p, group_no, commune_no)) for p in site.products)
+    return (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, g.name] for g in groups])},'
+            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[{rows}],{_postings_json(site.products)}}}\n').encode("utf-8")

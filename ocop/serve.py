@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,7 +36,8 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
 from watchdog.observers import Observer
 
 from .errors import ContentErrors, Problem, SiteError
-from .incremental import IncrementalBuilder
+from .builder import Builder
+from .config import Config
 
 QUIET = 0.05  # seconds without a new change before a rebuild (editors save in several steps within a few ms)
 POLL_MS = 250  # the fallback watcher's walk
@@ -191,11 +193,11 @@ def add_overlay(page: bytes, problems: list[Problem]) -> bytes:
 class Preview:
     """The preview's state: the builder, the current errors, and the debounced rebuild worker."""
 
-    def __init__(self, builder: IncrementalBuilder, output_dir: Path, quiet: float = QUIET,
+    def __init__(self, make_config: Callable[[], Config], output_dir: Path, quiet: float = QUIET,
                  watcher: QuietWatcher | None = None):
-        self.builder = builder
+        self.make_config = make_config
+        self.builder = Builder()  # keeps the build state in memory between rebuilds
         self.watcher = watcher
-        self._trusted = False  # whether the watcher's list of changed files covers everything since the last build
         self.output_dir = output_dir
         self.quiet = quiet
         self.problems: list[Problem] = []
@@ -209,13 +211,10 @@ class Preview:
         with self._lock:
             before = list(self.problems)
             started = time.perf_counter()
-            # The first rebuild after the server started checks every file (the watcher took its first look
-            # after the first build); later ones check only the files the watcher saw change.
-            seen = self.watcher.take_changed() if self.watcher is not None else set()
-            hint = seen if self._trusted else None
-            self._trusted = self.watcher is not None and self.loop is not None
+            if self.watcher is not None:
+                self.watcher.take_changed()  # every input is looked at again by the build itself
             try:
-                changed = self.builder.build(hint)
+                changed = self.builder.build(self.make_config()).changed
                 self.problems = []
             except ContentErrors as exc:
                 changed, self.problems = [], [p for p in exc.problems if p.is_error]
@@ -225,8 +224,6 @@ class Preview:
                 traceback.print_exc()
                 changed, self.problems = [], [Problem("", 0, "", f"lỗi bất ngờ của chương trình: {exc!r}")]
             took = (time.perf_counter() - started) * 1000
-            if self.problems:
-                self._trusted = False  # a build that stopped early may not have read what the watcher saw
             if self.problems:
                 print(f"Có {len(self.problems)} lỗi (trang xem trước hiện khung báo lỗi):", flush=True)
                 for problem in self.problems:
@@ -253,7 +250,6 @@ class Preview:
                 self._due = None
             if self.rebuild() and self.loop is not None:
                 self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-            self.builder.tidy()
 
 
 class PageHandler(web.RequestHandler):
@@ -345,13 +341,12 @@ def lan_addresses() -> list[str]:
     return sorted({a for a in addresses if not a.startswith("127.")})
 
 
-def serve(builder: IncrementalBuilder, output_dir: Path, host: str, port: int, base_path: str,
+def serve(make_config: Callable[[], Config], output_dir: Path, host: str, port: int, base_path: str,
           watch: list[Path]) -> int:
     """Build once, then serve and rebuild on change until Ctrl+C."""
     watcher = EventWatcher()
-    preview = Preview(builder, output_dir, watcher=watcher)
+    preview = Preview(make_config, output_dir, watcher=watcher)
     preview.rebuild()
-    builder.tidy()
     server = PreviewServer(preview, base_path, watcher)
     for path in watch:
         server.watch(str(path), preview.changed)

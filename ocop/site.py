@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_
 
 from .config import Config
-from .diff import note_swap
 from .images import Picture
 from .content import Catalog
 from .models import Commune, Group, Page, Producer, Product
@@ -36,8 +32,8 @@ class Listing:
 
 @dataclass(frozen=True)
 class ListingHead:
-    """A listing without its products, for pages that show only its name, link and count: equal from one
-    build to the next while the count stays, so editing a product does not touch those pages (`serve`)."""
+    """A listing without its products, for pages that show only its name, link and count (so editing a
+    listed product does not change what those pages read)."""
 
     kind: str
     slug: str
@@ -76,12 +72,10 @@ class Site:
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
 
 
-def certificates_due(ranked: tuple[Product, ...], today: dt.date, before: tuple[Product, ...] | None = None) -> tuple[Product, ...]:
-    """Ranked products whose certificate has expired or ends within 90 days, soonest first
-    (`before`: the previous build's list, whose order is kept when nothing that decides it changed)."""
+def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
+    """Ranked products whose certificate has expired or ends within 90 days, soonest first."""
     due = [p for p in ranked if p.certificate and p.certificate.status(today) != "valid"]
-    kept = _same_order(due, before, lambda p: (p.certificate.valid_until, p.title)) if before is not None else None
-    return kept or tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title), p.slug)))  # type: ignore[union-attr]
+    return tuple(sorted(due, key=lambda p: (p.certificate.valid_until, sort_key(p.title), p.slug)))  # type: ignore[union-attr]
 
 
 def star_path(stars: int | None) -> str:
@@ -93,34 +87,19 @@ def by_title(products: list[Product] | tuple[Product, ...]) -> tuple[Product, ..
     return tuple(sorted(products, key=lambda p: (sort_key(p.title), p.slug)))
 
 
-def _same_order(products: list[Product], before: tuple[Product, ...], key=lambda p: p.title) -> tuple[Product, ...] | None:
-    """The products in the previous build's order when they have the same slugs and the same `key` (what
-    decides their order): the order sorting would give, without sorting. None when that cannot be known."""
-    if len(products) != len(before):
-        return None
-    by_slug = {p.slug: p for p in products}
-    ordered = tuple(by_slug.get(p.slug) for p in before)
-    if any(new is None or new is not old and key(new) != key(old) for new, old in zip(ordered, before)):
-        return None
-    return ordered
+class NamedMap(dict):
+    """A mapping the templates read by key: ocop.render records "<name>/<key>" for one key, "<name>" for more."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, items=()):
+        super().__init__(items)
+        self.name = name
 
 
-def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]],
-               previous: Site | None = None, edits: list[tuple[Product, Product]] | None = None) -> Site:
-    """Sort and group the catalog; drafts are left out.
-
-    With the `previous` site (`serve` rebuilds), every part that is equal to the previous one is that
-    very object, so an unchanged part costs nothing to compare (ocop.incremental). `edits`: the (old, new)
-    records when the catalog is the previous one with only those products replaced (ocop.content), which
-    lets the previous site be patched instead of sorted and grouped again when each keeps its place.
-    """
-    if previous is not None and edits is not None:
-        patched = patch_site(previous, edits, pictures)
-        if patched is not None:
-            return patched
-    published = [p for p in catalog.products if not p.draft]
-    products = _same_order(published, previous.products) if previous is not None else None
-    products = products or by_title(published)
+def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
+    """Sort and group the catalog; drafts are left out."""
+    products = by_title([p for p in catalog.products if not p.draft])
     by_group: dict = {}
     by_commune: dict = {}
     by_stars: dict = {}
@@ -145,85 +124,9 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}
-    site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
-                counts, pictures, ranked, certificates_due(ranked, config.today, previous.certificates_due if previous else None),
-                {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)), "stars": tuple(map(head, stars))},
-                {"products": len(products), "ranked": len(ranked)})
-    return site if previous is None else reuse_equal(site, previous)
-
-
-def _same(new: object, old: object) -> object:
-    """`old` when equal to `new` (so later comparisons stop at identity), else `new` with equal parts reused."""
-    if new is old:
-        return old
-    if isinstance(new, tuple) and isinstance(old, tuple):
-        if new == old:
-            return old
-        if all(isinstance(x, Listing) for x in new):
-            olds = {(x.kind, x.slug): x for x in old if isinstance(x, Listing)}
-            return tuple(_same(x, olds.get((x.kind, x.slug))) for x in new)
-        return new
-    if isinstance(new, dict) and isinstance(old, dict):
-        merged = {k: (old[k] if k in old and (v is old[k] or v == old[k]) else v) for k, v in new.items()}
-        return old if merged.keys() == old.keys() and all(merged[k] is old[k] for k in merged) else merged
-    return old if new == old else new
-
-
-def reuse_equal(site: Site, previous: Site) -> Site:
-    """The site with every field (and listing, and mapping value) that equals the previous one replaced by it."""
-    fields = {name: _same(getattr(site, name), getattr(previous, name)) for name in site.__dataclass_fields__}
-    return Site(**fields)
-
-
-def _placed_alike(old: Product, new: Product, today: dt.date) -> bool:
-    """Whether `new` takes the place of `old` in every list of the site: the same order and the same groups."""
-    def due(p: Product) -> tuple | None:
-        return (p.certificate.status(today) != "valid", p.certificate.valid_until) if p.certificate else None
-
-    return (old.slug == new.slug and old.title == new.title and old.draft == new.draft and old.featured == new.featured
-            and old.stars == new.stars and old.group.slug == new.group.slug and old.producer is new.producer
-            and old.place.commune.slug == new.place.commune.slug and due(old) == due(new))
-
-
-def _swap(items: tuple[Product, ...], old: Product, new: Product) -> tuple[Product, ...]:
-    """`items` with `new` wherever `old` stands (found by identity, at C speed); `items` itself when absent.
-    The new tuple is noted as made from `items` (ocop.diff), so comparing the two later costs nothing."""
-    at = list(compress(range(len(items)), map(is_, items, repeat(old))))
-    if not at:
-        return items
-    swapped = list(items)
-    for i in at:
-        swapped[i] = new
-    made = tuple(swapped)
-    note_swap(made, items, at)
-    return made
-
-
-def _swap_listings(listings: tuple[Listing, ...], old: Product, new: Product) -> tuple[Listing, ...]:
-    swapped = tuple(dataclasses.replace(listing, products=_swap(listing.products, old, new))
-                    if any(map(is_, listing.products, repeat(old))) else listing for listing in listings)
-    return listings if all(map(is_, swapped, listings)) else swapped
-
-
-def patch_site(previous: Site, edits: list[tuple[Product, Product]], pictures: dict[str, tuple[Picture, ...]]) -> Site | None:
-    """The previous site with each edited product in its old product's places (the site build_site would make,
-    with the unchanged parts the previous objects); None when an edit moves a product or changes a group."""
-    site = previous
-    for old, new in edits:
-        if not _placed_alike(old, new, previous.today):
-            return None
-        if old.draft or old == new:
-            continue
-        products = _swap(site.products, old, new)
-        if products is site.products:
-            return None  # not the site this catalog was made from
-        slug = new.producer.slug
-        made = {**site.products_by_producer, slug: _swap(site.products_by_producer[slug], old, new)}
-        site = dataclasses.replace(
-            site, products=products, featured=_swap(site.featured, old, new), ranked=_swap(site.ranked, old, new),
-            certificates_due=_swap(site.certificates_due, old, new), products_by_producer=made,
-            groups=_swap_listings(site.groups, old, new), communes=_swap_listings(site.communes, old, new),
-            star_levels=_swap_listings(site.star_levels, old, new))
-    if pictures is not previous.pictures and pictures != previous.pictures:
-        site = dataclasses.replace(site, pictures=pictures)
-    return site
+    return Site(config, config.today, products, producers, pages, groups, communes, stars, featured,
+                NamedMap("site:products_by_producer", by_producer), NamedMap("site:product_counts", counts),
+                NamedMap("site:pictures", pictures), ranked, certificates_due(ranked, config.today),
+                NamedMap("site:heads", {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)),
+                                        "stars": tuple(map(head, stars))}),
+                NamedMap("site:counts", {"products": len(products), "ranked": len(ranked)}))

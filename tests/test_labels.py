@@ -10,7 +10,7 @@ import pytest
 
 from conftest import parse_html
 
-from ocop.render import LABELS_PER_SHEET
+from ocop.pages import LABELS_PER_SHEET
 
 MM = 96 / 25.4  # CSS px per mm
 A4_CONTENT_MM = (190, 277)  # A4 less the 10 mm margins of @page a4-labels

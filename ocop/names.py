@@ -1,0 +1,130 @@
+"""Names for what a page can read, and fingerprints of what each name stands for in one build.
+
+A page's dependencies are recorded while it renders (ocop.render) as names: "product:na-hoa-lac",
+"site:counts", "site:pictures/na-hoa-lac", "text:vi/home", "template:product.html". The next build asks
+each name for its fingerprint again; a page whose names all give the same fingerprints, and whose job is
+the same, would render the same bytes. Names never depend on object identity, so the rule holds across
+processes and across builds.
+
+An entity (product, producer, page, group, commune, listing) is named by its kind and slug. Reading any
+of its fields records the entity; its fingerprint covers its own fields, with the entities it points to
+replaced by their names (they are recorded on their own when read). A collection's fingerprint is the
+list of names it holds, in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, is_dataclass
+
+from .config import Config
+from .models import Commune, Group, Page, Producer, Product
+from .site import Listing, ListingHead, NamedMap, Site
+
+MISSING = b"-"  # the fingerprint of a name that stands for nothing in this build
+
+
+def _listing_name(listing: Listing) -> str:
+    return f"listing:{listing.kind}/{listing.slug}"
+
+
+def _head_name(head: ListingHead) -> str:
+    return f"head:{head.kind}/{head.slug}"
+
+
+ENTITY_NAMES: dict[type, Callable[[object], str]] = {
+    Product: lambda p: "product:" + p.slug,  # type: ignore[attr-defined]
+    Producer: lambda p: "producer:" + p.slug,  # type: ignore[attr-defined]
+    Page: lambda p: "page:" + p.slug,  # type: ignore[attr-defined]
+    Group: lambda g: "group:" + g.slug,  # type: ignore[attr-defined]
+    Commune: lambda c: "commune:" + c.slug,  # type: ignore[attr-defined]
+    Listing: _listing_name,  # type: ignore[dict-item]
+    ListingHead: _head_name,  # type: ignore[dict-item]
+}
+
+
+def ident(value: object) -> object:
+    """A plain value standing for `value`: entities by name, containers element by element."""
+    kind = type(value)
+    namer = ENTITY_NAMES.get(kind)
+    if namer is not None:
+        return namer(value)
+    if kind in (str, int, float, bool, type(None), bytes):
+        return value
+    if kind in (tuple, list):
+        return tuple(map(ident, value))  # type: ignore[arg-type]
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), ident(v)) for k, v in value.items()))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if is_dataclass(value):
+        return (kind.__name__,) + tuple(ident(getattr(value, f.name)) for f in fields(value))
+    return repr(value)
+
+
+def fingerprint(value: object) -> bytes:
+    """A short digest of ident(value)."""
+    return hashlib.blake2b(repr(ident(value)).encode("utf-8"), digest_size=12).digest()
+
+
+def entity_fingerprint(entity: object) -> bytes:
+    """The digest of an entity's own fields (the entities it points to count by name)."""
+    data = tuple(ident(getattr(entity, f.name)) for f in fields(entity))  # type: ignore[arg-type]
+    return hashlib.blake2b(repr(data).encode("utf-8"), digest_size=12).digest()
+
+
+class Scope:
+    """Everything one build's names can stand for, and their fingerprints (each computed once)."""
+
+    def __init__(self, site: Site, texts: Mapping[str, Mapping[str, str]], templates: Mapping[str, bytes],
+                 assets: Mapping[str, str]):
+        self.site = site
+        self.texts = texts
+        self.templates = templates  # template name -> fingerprint of its source
+        self.assets = assets  # asset name -> version
+        listings = site.groups + site.communes + site.star_levels
+        self.entities: dict[str, object] = {
+            **{"product:" + p.slug: p for p in site.products},
+            **{"producer:" + p.slug: p for p in site.producers},
+            **{"page:" + p.slug: p for p in site.pages},
+            **{_listing_name(x): x for x in listings},
+            **{_head_name(h): h for heads in site.heads.values() for h in heads},
+            **{"group:" + x.group.slug: x.group for x in site.groups if x.group is not None},
+            **{"commune:" + x.commune.slug: x.commune for x in site.communes if x.commune is not None},
+        }
+        self._known: dict[str, bytes] = {}
+
+    def fingerprint(self, name: str) -> bytes:
+        """What `name` stands for in this build, as a digest (MISSING when it stands for nothing)."""
+        known = self._known.get(name)
+        if known is None:
+            known = self._known[name] = self._fingerprint(name)
+        return known
+
+    def _fingerprint(self, name: str) -> bytes:
+        kind, _, key = name.partition(":")
+        if kind == "template":
+            return self.templates.get(key, MISSING)
+        if kind == "asset":
+            return self.assets.get(key, "-").encode("ascii")
+        if kind == "text":
+            lang, _, word = key.partition("/")
+            texts = self.texts.get(lang, {})
+            return fingerprint(texts.get(word)) if word else fingerprint(texts)
+        if kind == "config":
+            return fingerprint(getattr(self.site.config, key, MISSING))
+        if kind == "site":
+            field, _, item = key.partition("/")
+            value = getattr(self.site, field, MISSING)
+            if item:
+                return fingerprint(value.get(item, MISSING)) if isinstance(value, Mapping) else MISSING
+            return fingerprint(value)
+        entity = self.entities.get(name)
+        return MISSING if entity is None else entity_fingerprint(entity)
+
+
+def config_fingerprint(config: Config) -> bytes:
+    """The settings that shape every output (a change rebuilds everything)."""
+    return fingerprint(config)

@@ -1,0 +1,118 @@
+"""The build state kept under cache_dir between builds: what each output file was made from, by name.
+
+For every output file it holds the digest of its bytes, the key of the job that made it, and the names
+it read (ocop.names); for every name, its fingerprint in that build. A state that is missing, unreadable,
+or made by other code or settings is simply empty, and the build then makes everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+_LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pillow", "zxing-cpp", "python-frontmatter")
+
+
+def code_version() -> str:
+    """A hash of the engine's source and the versions of the libraries that shape the output."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file as the last build left it."""
+
+    digest: bytes  # of its bytes
+    key: bytes  # of the job that made it (template, language, what it shows)
+    reads: tuple[int, ...] = ()  # the names it read, as numbers in BuildState.names
+    refs: tuple[tuple[str, str], ...] = ()  # kiosk pages: (URL, output file) of what they name (the precache)
+    size: int = 0
+
+
+@dataclass
+class BuildState:
+    """What the last build of one output folder made, and from what."""
+
+    version: str = ""
+    settings: bytes = b""
+    output_dir: str = ""
+    output_id: tuple[int, int] = (0, 0)  # (device, inode) of the output folder the build left
+    names: list[str] = field(default_factory=list)
+    fingerprints: dict[str, bytes] = field(default_factory=dict)  # name -> its fingerprint in that build
+    outputs: dict[str, Output] = field(default_factory=dict)
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # input file -> (size, mtime_ns)
+    warnings: tuple = ()  # the content warnings of that build (shown again when nothing changed)
+    _ids: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def name_ids(self, names: frozenset[str] | set[str]) -> tuple[int, ...]:
+        """The numbers of `names`, adding the new ones."""
+        ids = self._ids
+        if len(ids) != len(self.names):
+            ids.update((name, i) for i, name in enumerate(self.names))
+        out = []
+        for name in names:
+            number = ids.get(name)
+            if number is None:
+                number = ids[name] = len(self.names)
+                self.names.append(name)
+            out.append(number)
+        return tuple(sorted(out))
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_ids": {}}  # the index of `names` is made again on load
+
+    def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
+        """Whether this state describes `output_dir` as it is, made by this code with these settings."""
+        return (self.version == version and self.settings == settings and self.output_dir == str(output_dir)
+                and self.output_id == folder_id(output_dir))
+
+
+def folder_id(folder: Path) -> tuple[int, int]:
+    """(device, inode) of a folder, (0, 0) when there is none: a swapped-in folder has a new one."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return (0, 0)
+    return (st.st_dev, st.st_ino)
+
+
+def state_path(cache_dir: Path, output_dir: Path) -> Path:
+    """Where the state of one output folder is kept."""
+    key = hashlib.sha256(str(output_dir).encode("utf-8")).hexdigest()[:16]
+    return cache_dir / "state" / f"{key}.pickle"
+
+
+def load_state(path: Path | None) -> BuildState:
+    """The saved state, or an empty one when it is missing or unreadable."""
+    if path is None:
+        return BuildState()
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # missing, corrupt, or from another version of this code: build everything
+        return BuildState()
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+def save_state(state: BuildState, path: Path | None) -> None:
+    """Write the state atomically; a cache that cannot be written only makes the next build slower."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, path)
+    except OSError:
+        pass
