@@ -210,10 +210,10 @@ def test_unexpected_failure_gives_no_traceback(make_site, build, monkeypatch):
     """Even a bug in the program prints one plain line, never a traceback."""
     import ocop.builder
 
-    def broken(config):
+    def broken(*args):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(ocop.builder, "render_site", broken)
+    monkeypatch.setattr(ocop.builder, "page_jobs", broken)
     code, out, err = build(make_site())
     assert code == 1
     assert "Traceback" not in err

@@ -1,144 +1,116 @@
-"""Incremental rebuilds give the same files, on disk and in memory, as a clean build."""
+"""Builds that keep what they can (ocop.state) give the same bytes as a clean build, after every kind of change.
+
+Two ways of building are checked after each step, each against a clean build without cache:
+- `build`: a new process's build, which loads the build state from the cache folder;
+- `serve`: one builder kept in memory between rebuilds, as the preview server does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import time
 from pathlib import Path
 
-import pytest
-
 from conftest import ROOT
-from ocop.builder import render_site
+from ocop.builder import Builder
 from ocop.config import load_config
-from ocop.errors import ContentErrors
-from ocop.incremental import IncrementalBuilder
 from ocop.output import read_tree
+from ocop.state import state_path
+
+TODAY = dt.date(2026, 11, 28)
 
 
-def sample_copy(tmp_path: Path):
-    """(content, output, make_config): a copy of the sample content, built into tmp_path/output."""
-    content, output = tmp_path / "content", tmp_path / "output"
-    shutil.copytree(ROOT / "content", content)
-
-    def make_config():
-        return load_config().with_overrides(content_dir=content, output_dir=output, cache_dir=tmp_path / "cache",
-                                            today=dt.date(2026, 11, 28))
-
-    return content, output, make_config
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's inputs (content, templates, assets, data, settings) to edit freely."""
+    root = tmp_path / "project"
+    for name in ("content", "templates", "assets", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "site.toml", root / "site.toml")
+    return root
 
 
-def file_times(folder: Path) -> dict[str, int]:
-    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+def config_for(root: Path, output: Path, cache: Path | None):
+    return load_config(root / "site.toml", root=root).with_overrides(
+        content_dir=root / "content", output_dir=output, cache_dir=cache or root / "unused-cache",
+        use_cache=cache is not None, today=TODAY)
 
 
-@pytest.mark.parametrize("told", [False, True], ids=["every-file-checked", "told-what-changed"])
-def test_edits_deletes_and_renames_match_a_clean_build(tmp_path: Path, told: bool):
-    """`told`: each build gets the files a watcher would have seen change (as `serve` gives them)."""
-    content, output, make_config = sample_copy(tmp_path)
-    old = time.time() - 60  # files saved a while ago: trusted unless the watcher names them
-    for path in content.rglob("*"):
-        os.utime(path, (old, old))
-    builder = IncrementalBuilder(make_config)
-    builder.build()
-    products = content / "products"
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
-    def edit(rel: str, old: str, new: str) -> None:
-        path = content / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+def test_every_kind_of_change_builds_the_bytes_of_a_clean_build(tmp_path: Path):
+    root = project_copy(tmp_path)
+    content, products = root / "content", root / "content" / "products"
+    served = Builder()  # `serve`: the state stays in memory
+
+    def build_both(step: str) -> tuple[dict[str, bytes], list]:
+        reports = []
+        for way in ("build", "serve"):
+            builder = Builder() if way == "build" else served
+            reports.append(builder.build(config_for(root, tmp_path / way, tmp_path / f"cache-{way}")))
+        clean_dir = tmp_path / "clean"
+        shutil.rmtree(clean_dir, ignore_errors=True)
+        Builder().build(config_for(root, clean_dir, None))
+        clean = read_tree(clean_dir)
+        for way in ("build", "serve"):
+            assert read_tree(tmp_path / way) == clean, f"{step}: {way} differs from a clean build"
+        return clean, reports
+
+    clean, _ = build_both("first build")
+    pages = sum(1 for path in clean if path.endswith(".html"))
+
+    _, reports = build_both("nothing changed")
+    assert all(r.rendered == 0 and r.changed == [] for r in reports)
 
     steps = [
-        lambda: edit("products/na-yen-son/index.md", "title: Na Yên Sơn", "title: Ắ Na Yên Sơn mới"),
-        lambda: edit("products/na-yen-son/index.md", "Na Yên Sơn là", "Na **Yên Sơn** là"),
-        lambda: edit("producers/htx-hoa-lac.md", "name: Hợp tác xã Hòa Lạc", "name: HTX Hòa Lạc"),
-        lambda: edit("products/na-hoa-lac/index.md", "stars: 3", "stars: 5"),
-        lambda: shutil.rmtree(products / "banh-gai-lang-lay"),
-        lambda: (products / "mang-kho-tuan-son").rename(products / "mang-kho-dac-san"),
-        lambda: edit("pages/du-lich-huu-lien.md", "title:", "title: Khám phá"),
-        lambda: shutil.copytree(products / "na-cai-kinh", products / "na-cai-kinh-2") and
-        edit("products/na-cai-kinh-2/index.md", "code: ", "code: X"),
-        lambda: (products / "na-cai-kinh-2/cover.jpg").unlink() or edit("products/na-cai-kinh-2/index.md", "images: [cover.jpg]", "images: []"),
+        ("product text", lambda: edit(products / "na-yen-son/index.md", "Na Yên Sơn là", "Na **Yên Sơn** là")),
+        ("price", lambda: edit(products / "na-hoa-lac/index.md", "price: ", "price: 1")),
+        ("photo", lambda: shutil.copy(products / "na-cai-kinh/cover.jpg", products / "na-hoa-lac/cover.jpg")),
+        ("title (moves in every list)", lambda: edit(products / "na-yen-son/index.md", "title: Na Yên Sơn", "title: Ắ Na Yên Sơn")),
+        ("rename", lambda: (products / "mang-kho-tuan-son").rename(products / "mang-kho-dac-san")),
+        ("delete", lambda: shutil.rmtree(products / "banh-gai-lang-lay")),
+        ("added product", lambda: shutil.copytree(products / "na-cai-kinh", products / "na-cai-kinh-2") and
+         edit(products / "na-cai-kinh-2/index.md", "code: ", "code: X")),
+        ("producer", lambda: edit(content / "producers/htx-hoa-lac.md", "name: Hợp tác xã Hòa Lạc", "name: HTX Hòa Lạc")),
+        ("data file", lambda: edit(root / "data/i18n/vi.yaml", "all_products: ", "all_products: Xem ")),
+        ("site.toml", lambda: edit(root / "site.toml", "title = ", "title = \"Đặc sản\" #")),
+        ("template", lambda: edit(root / "templates/product.html", "<article class=\"product\">", "<article class=\"product\" data-v=\"2\">")),
+        # The case an identity-keyed cache got wrong: a card starts to print a site-wide count, then a product is added.
+        ("card reads a site field", lambda: edit(root / "templates/partials/macros.html", '<li class="card">',
+                                                 '<li class="card" data-count="{{ site.counts.products }}">')),
+        ("product added after it", lambda: shutil.copytree(products / "na-yen-son", products / "na-yen-son-2") and
+         edit(products / "na-yen-son-2/index.md", "code: ", "code: Y")),
     ]
-    for number, step in enumerate(steps, 1):
-        before = file_times(content)
-        step()
-        after = file_times(content)
-        seen = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-        changed = builder.build(seen if told else None)
-        clean = render_site(make_config())
-        assert builder.result.files == clean.files, f"step {number}"
-        assert read_tree(output) == clean.files, f"step {number}"
-        assert changed, f"step {number} changed nothing"
-    assert builder.memo.pages.reused > 0  # the last step re-rendered only what depends on one product
+    for step, change in steps:
+        change()
+        clean, reports = build_both(step)
+        assert all(r.changed for r in reports), f"{step}: nothing written"
+        if step in ("product text", "price"):  # one product: only the pages that show it
+            assert all(0 < r.rendered < pages / 3 for r in reports), (step, [r.rendered for r in reports])
+    assert 'data-count="14"' in clean["san-pham/index.html"].decode()  # 13 sample products, one removed, two added
 
 
-def test_products_edited_in_place_match_a_clean_build(tmp_path: Path):
-    """Edits that keep each product in its place in every list are read and built from the last build alone
-    (ocop.content reads only the files the watcher names, ocop.site patches the last site); the others, and
-    edits that move a product, are read in full. Both give the clean build's files."""
-    content, output, make_config = sample_copy(tmp_path)
-    old = time.time() - 60
-    for path in content.rglob("*"):
-        os.utime(path, (old, old))
-    builder = IncrementalBuilder(make_config)
-    builder.build()
+def test_a_corrupt_or_foreign_build_state_rebuilds_everything(tmp_path: Path):
+    root = project_copy(tmp_path)
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    Builder().build(config)
+    expected = read_tree(tmp_path / "out")
+    path = state_path(config.cache_dir, config.output_dir.resolve())
+    edit(root / "content/products/na-hoa-lac/index.md", "price: ", "price: 1")
+    path.write_bytes(b"not a build state")
+    report = Builder().build(config)
+    assert report.rendered == report.pages
+    clean_dir = tmp_path / "clean"
+    Builder().build(config_for(root, clean_dir, None))
+    assert read_tree(tmp_path / "out") == read_tree(clean_dir) != expected
 
-    def edit(*changes: tuple[str, str, str]) -> None:
-        for rel, before, after in changes:
-            path = content / "products" / rel / "index.md"
-            text = path.read_text(encoding="utf-8")
-            assert before in text, (rel, before)
-            path.write_text(text.replace(before, after, 1), encoding="utf-8")
-
-    steps = [  # (the change, whether only the named files are read again, whether the same files are made)
-        (lambda: edit(("na-yen-son", "Na Yên Sơn là", "Na Yên Sơn ngon là")), True, True),
-        (lambda: edit(("na-yen-son", "price: 45000", "price: 47500")), True, True),
-        (lambda: edit(("na-hoa-lac", 'alt: "Hình minh hoạ: hai', 'alt: "Ảnh: hai')), True, False),  # photos made again
-        (lambda: edit(("na-hoa-lac", "price: 200000", "price: 210000"),
-                      ("banh-chung-cam-hong-ly", "price: 70000", "price: 75000")), True, True),
-        (lambda: edit(("na-cai-kinh", "featured: true", "featured: false")), True, True),  # moves it: the site is sorted again
-        (lambda: edit(("mang-kho-tuan-son", "valid_until: 2026-12-15", "valid_until: 2026-12-20")), True, True),
-        (lambda: edit(("na-yen-son", "code: HL-NA-YS-2025-0825", "code: HL-NA-YS-2025-0826")), False, False),
-        (lambda: edit(("na-yen-son", "note: \"Giao sọt 10 kg", "note: \"Giao sọt 12 kg")), True, True),
-        (lambda: edit(("na-hoa-lac", "draft: false", "draft: true")), True, False),
-        (lambda: edit(("na-hoa-lac", "price: 210000", "price: 220000")), True, True),  # a draft: nothing shows it
-        (lambda: edit(("na-hoa-lac", "draft: true", "draft: false")), True, False),
-        (lambda: (content / "products/na-yen-son/index.md").touch(), True, True),  # saved unchanged
-        (lambda: edit(("na-yen-son", "Na Yên Sơn ngon là", "Na Yên Sơn rất ngon là"))  # an editor's own files
-         or (content / "products/na-yen-son/.index.md.swp").write_bytes(b"swap")
-         or (content / "products/.goutputstream-X1").write_bytes(b"temp")
-         or (content / "products/ghi-chu.txt").write_text("ghi chú", encoding="utf-8"), True, True),
-        (lambda: (content / "products/na-yen-son/.index.md.swp").unlink(), True, True),
-        (lambda: (content / "products/na-hoa-lac/cover.jpg").touch(), False, True),  # a photo a product names
-    ]
-    for number, (step, in_place, same_files) in enumerate(steps, 1):
-        before = file_times(content)
-        step()
-        after = file_times(content)
-        builder.build({path for path in before.keys() | after.keys() if before.get(path) != after.get(path)})
-        assert (builder.memo.content.edits is not None) == in_place, f"step {number}"
-        # the same files as before: the build names those that may have changed instead of comparing them all
-        assert (builder.result.changed is not None) == same_files, f"step {number}"
-        clean = render_site(make_config())
-        assert builder.result.files == clean.files, f"step {number}"
-        assert read_tree(output) == clean.files, f"step {number}"
-
-
-def test_a_broken_file_keeps_the_last_good_output(tmp_path: Path):
-    content, output, make_config = sample_copy(tmp_path)
-    builder = IncrementalBuilder(make_config)
-    builder.build()
-    good = read_tree(output)
-    path = content / "products/na-yen-son/index.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text[: len(text) // 3], encoding="utf-8")  # half-written by an editor
-    with pytest.raises(ContentErrors):
-        builder.build()
-    assert read_tree(output) == good
-    path.write_text(text.replace("Na Yên Sơn là", "Na Yên Sơn (đã sửa) là"), encoding="utf-8")
-    builder.build()
-    assert read_tree(output) == render_site(make_config()).files
+    # Another output folder swapped in by hand: the state no longer describes it, so everything is made again.
+    shutil.rmtree(tmp_path / "out")
+    shutil.copytree(clean_dir, tmp_path / "out")
+    (tmp_path / "out/index.html").write_bytes(b"changed by hand")
+    report = Builder().build(config)
+    assert report.rendered == report.pages
+    assert read_tree(tmp_path / "out") == read_tree(clean_dir)

@@ -53,8 +53,9 @@ def test_kiosk_links_stay_inside_the_kiosk(sample_output: Path):
 def test_kiosk_product_shows_shop_links_as_qr_codes_not_links(sample_output: Path):
     doc = parse_html(sample_output / "kiosk/san-pham/banh-gai-lang-lay/index.html")
     assert doc.find("h1").text == "Bánh gai Lang Lay"
-    qr_codes = doc.find_all("svg", class_="qr")
-    assert len(qr_codes) >= 2  # the product's public page and the outside shop
+    qr_codes = doc.find_all("img", class_="qr")
+    assert len(qr_codes) >= 2  # the product's own code and the outside shop's
+    assert all(img.attrs["alt"] for img in qr_codes)
     assert "example.com/san" not in " ".join(a.attrs.get("href", "") for a in doc.find_all("a"))
     assert "Sàn thương mại điện tử (mẫu)" in doc.text
 
@@ -158,8 +159,8 @@ def test_tap_from_home_to_a_product_and_scan_its_qr_code(touch, kiosk_site):
     assert page.locator("h1").inner_text() == "Na Hòa Lạc"
     assert "OCOP 3 sao" in page.locator(".k-product-stars").inner_text()
     assert page.locator(".k-product-stars .k-star-icons").inner_text() == "★★★☆☆"
-    qr = page.locator(".k-product-media .k-qr svg")
-    assert decode_qr_png(qr.screenshot()) == [kiosk_site + "san-pham/na-hoa-lac/"]
+    qr = page.locator(".k-product-media .k-qr img.qr")
+    assert decode_qr_png(qr.screenshot()) == [kiosk_site + "truy-xuat/hl-na-hl-2025-0820/"]  # the product's one code
     assert page.locator(".k-photo").evaluate("img => img.naturalWidth") > 0
     page.tap("a.k-back")
     page.wait_for_url("**/kiosk/nhom/thuc-pham/")

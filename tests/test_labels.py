@@ -40,7 +40,7 @@ def test_label_page_has_one_label_per_product(sample_output):
                  "HL-MK-TS-2025-0630", "Sắp hết hạn"):
         assert part in mang
     assert "OCOP 4 sao (hết hạn)" in by_slug["na-cai-kinh"].text
-    assert all(label.find("svg", class_="qr") for label in labels)
+    assert all(label.find("img", class_="qr") for label in labels)
     howto = doc.find("section", class_="print-help").text
     assert "Ctrl + P" in howto and "A4" in howto and "100%" in howto
 
@@ -81,7 +81,7 @@ def test_label_qr_as_rendered_decodes_to_the_traceability_url(sample_output, ser
 
     base = serve(sample_output, "/ocop-huu-lung/")
     page.goto(base + "in-nhan/")
-    label = page.locator('.label[data-slug="na-cai-kinh"] svg.qr')
+    label = page.locator('.label[data-slug="na-cai-kinh"] img.qr')
     png = label.screenshot()
     img = Image.open(io.BytesIO(png)).convert("L")
     img = img.resize((img.width * 3, img.height * 3), Image.NEAREST)
@@ -103,7 +103,7 @@ def test_posters_print_one_a5_page_each(sample_output, serve, page):
     for i in range(PRODUCTS):
         box = posters.nth(i).bounding_box()
         assert box["height"] <= A5_CONTENT_MM[1] * MM and box["width"] <= A5_CONTENT_MM[0] * MM + 0.5
-        assert posters.nth(i).locator("svg.qr").is_visible()
+        assert posters.nth(i).locator("img.qr").is_visible()
 
 
 @pytest.mark.parametrize("path", ["in-nhan/index.html", "in-nhan/poster/index.html"])

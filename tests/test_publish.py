@@ -145,11 +145,11 @@ def test_404_page_served_at_a_deep_path_has_working_links(published):
 
 def test_traceability_qr_code_opens_the_published_page(published, page):
     sitemap = ET.fromstring(fetch(published + "sitemap.xml")[2])
-    trace_url = next(loc.text for loc in sitemap.iter() if loc.tag.endswith("loc") and "/truy-xuat/" in loc.text)
+    trace_url = next(loc.text for loc in sitemap.iter() if loc.tag.endswith("loc") and "/truy-xuat/" in loc.text and "/en/" not in loc.text)
     assert trace_url.startswith(published) and fetch(trace_url)[0] == 200
     page.goto(trace_url)
-    qr = page.locator("svg.qr").first
-    qr.evaluate("svg => { svg.style.width = '360px'; svg.style.height = '360px'; svg.style.background = 'white'; }")
+    qr = page.locator("img.qr").first
+    qr.evaluate("img => { img.style.width = '360px'; img.style.height = '360px'; }")
     assert decode_qr_png(qr.screenshot()) == [trace_url]
 
 

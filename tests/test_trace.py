@@ -19,25 +19,15 @@ VALID_UNTIL = dt.date(2027, 6, 30)
 
 
 def svg_matrix(svg: str) -> list[list[bool]]:
-    """The dark/light modules of a segno inline SVG, rebuilt from its viewBox, scale and stroke path."""
+    """The dark/light modules of one of our QR SVG files, rebuilt from its viewBox and its runs of dark modules."""
     size = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
-    scale = re.search(r'scale\((\d+)\)', svg)
-    path = re.search(r'<path[^>]*stroke="#000"[^>]*\sd="([^"]+)"', svg)
-    assert size and scale and path, "not a segno QR SVG"
-    n = int(size.group(1)) // int(scale.group(1))
+    path = re.search(r'<path fill="#000" d="([^"]+)"', svg)
+    assert size and path, "not one of our QR SVG files"
+    n = int(size.group(1))
     grid = [[False] * n for _ in range(n)]
-    x = y = 0.0
-    for cmd, args in re.findall(r"([MmHh])([^MmHh]*)", path.group(1)):
-        nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", args)]
-        if cmd == "M":
-            x, y = nums
-        elif cmd == "m":
-            x, y = x + nums[0], y + nums[1]
-        else:
-            end = nums[0] if cmd == "H" else x + nums[0]
-            for col in range(int(x), int(end)):
-                grid[int(y)][col] = True
-            x = end
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", path.group(1)):
+        for col in range(int(x), int(x) + int(w)):
+            grid[int(y)][col] = True
     return grid
 
 
@@ -57,8 +47,11 @@ def decode_svg(svg: str) -> list[str]:
 
 
 def page_qrs(html_path: Path) -> list[str]:
-    """Every inline <svg class="qr"> of a built page, as SVG text."""
-    return re.findall(r'<svg[^>]*class="qr".*?</svg>', html_path.read_text(encoding="utf-8"), flags=re.S)
+    """The QR code of every <img class="qr"> of a built page, as SVG text (read from the output folder)."""
+    root = next(folder for folder in html_path.parents if (folder / "robots.txt").is_file())
+    base = re.search(r"Sitemap: https?://[^/]+(/.*)sitemap.xml", (root / "robots.txt").read_text()).group(1)
+    srcs = re.findall(r'<img class="qr" src="([^"]+)"', html_path.read_text(encoding="utf-8"))
+    return [(root / src.removeprefix(base)).read_text(encoding="utf-8") for src in srcs]
 
 
 def product_with_until(until: dt.date) -> str:
