@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import jinja2
 from markupsafe import Markup
 
+from .pages import paged_jobs
 from .render import LANGUAGES, PageJob, in_language
 from .site import Listing, Site
 
@@ -57,16 +58,15 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
     has_search = SEARCH_TEMPLATE in env.list_templates()
     shared = {"has_search": has_search}
     made = [PageJob(PREFIX + "index.html", "kiosk/home.html",
-                    {**shared, "browse": browse, "attract": site.featured or site.products[:6]}),
-            PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
-                    {**shared, "title_key": "all_products", "title": "", "products": site.products, "kind": "all"})]
+                    {**shared, "browse": browse, "attract": site.featured or site.products[:6]})]
+    made += paged_jobs(PREFIX + "san-pham/", "kiosk/listing.html", site.products,
+                       {**shared, "title_key": "all_products", "title": "", "kind": "all"})
     for kind, index_path, listings in (("stars", "sao/", site.star_levels), ("group", "nhom/", site.groups),
                                        ("commune", "xa/", site.communes)):
         made.append(PageJob(PREFIX + index_path + "index.html", "kiosk/listings.html", {**shared, "browse": browse, "kind": kind}))
         for listing in kiosk_listings(listings):
-            made.append(PageJob(PREFIX + listing.path + "index.html", "kiosk/listing.html",
-                                {**shared, "title_key": "", "title": listing.title, "products": listing.products,
-                                 "kind": kind, "listing": listing}))
+            made += paged_jobs(PREFIX + listing.path, "kiosk/listing.html", listing.products,
+                               {**shared, "title_key": "", "title": listing.title, "kind": kind, "listing": listing})
     made += [PageJob(PREFIX + p.path + "index.html", "kiosk/product.html", {**shared, **_product_context(p)})
              for p in site.products]
     if has_search:

@@ -1,11 +1,64 @@
-"""The pages of the site: every HTML page to render, as jobs, in a fixed order."""
+"""The pages of the site: every HTML page to render, as jobs, in a fixed order; long lists in pages of PER_PAGE."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from .models import Product
 from .render import LANGUAGES, PageJob, in_language
 from .site import Site
 
+PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
+LABELS_PER_PAGE = 6 * LABELS_PER_SHEET  # one printable page of labels: 6 A4 sheets
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: its number, how many pages there are, and the first page's path."""
+
+    number: int
+    count: int
+    base: str  # the page path of page 1 ("nhom/thuc-pham/"); page n is at <base>trang/<n>/
+    total: int  # items in the whole list
+    first: int  # the number of this page's first item in the whole list (from 1)
+    last: int  # and of its last item
+
+    def path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}trang/{number}/"
+
+    @property
+    def here(self) -> str:
+        return self.path(self.number)
+
+    @property
+    def prev(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+
+def paginate(base: str, products: tuple[Product, ...], per: int = PER_PAGE) -> list[tuple[Pager, tuple[Product, ...]]]:
+    """The pages of a list of products (one empty page for an empty list)."""
+    count = max(1, -(-len(products) // per))
+    return [(Pager(n + 1, count, base, len(products), n * per + 1, min((n + 1) * per, len(products))),
+             products[n * per:(n + 1) * per]) for n in range(count)]
+
+
+def paged_jobs(base: str, template: str, products: tuple[Product, ...], context: dict, per: int = PER_PAGE) -> list[PageJob]:
+    """One job per page of `products`: page 1 at `base`, the others under <base>trang/<n>/."""
+    return [PageJob(pager.here + "index.html", template, {**context, "products": part, "pager": pager})
+            for pager, part in paginate(base, products, per)]
+
+
+def print_sets(site: Site) -> list[tuple[str, str, object, tuple[Product, ...]]]:
+    """(kind, path below in-nhan/, listing or None, products) of every set of labels and posters to print."""
+    sets = [("all", "san-pham/", None, site.products)]
+    sets += [(listing.kind, listing.path, listing, listing.products)
+             for listing in site.star_levels + site.groups + site.communes if listing.products]
+    return sets
 
 
 def _each_language(made: list[PageJob]) -> list[PageJob]:
@@ -14,23 +67,29 @@ def _each_language(made: list[PageJob]) -> list[PageJob]:
 
 def page_jobs(site: Site) -> list[PageJob]:
     """Every public HTML page in every language (the others under <lang>/)."""
-    made = [PageJob("index.html", "home.html"),
-            PageJob("san-pham/index.html", "products.html", {"products": site.products})]
+    made = [PageJob("index.html", "home.html")]
+    made += paged_jobs("san-pham/", "products.html", site.products, {})
     for p in site.products:
         made.append(PageJob(p.path + "index.html", "product.html", {"product": p}))
         if p.traceability:
             made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
     made.append(PageJob("chu-the/index.html", "producers.html"))
     for producer in site.producers:
-        made.append(PageJob(producer.path + "index.html", "producer.html",
-                            {"producer": producer, "products": site.products_by_producer[producer.slug]}))
+        made += paged_jobs(producer.path, "producer.html", site.products_by_producer[producer.slug], {"producer": producer})
     made += [PageJob("nhom/index.html", "listings.html", {"listings": site.heads["group"], "kind": "group"}),
              PageJob("xa/index.html", "listings.html", {"listings": site.heads["commune"], "kind": "commune"}),
              PageJob("sao/index.html", "listings.html", {"listings": site.heads["stars"], "kind": "stars"})]
-    made += [PageJob(listing.path + "index.html", "listing.html", {"listing": listing})
-             for listing in site.groups + site.communes + site.star_levels]
+    for listing in site.groups + site.communes + site.star_levels:
+        made += paged_jobs(listing.path, "listing.html", listing.products, {"listing": listing})
     made += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
-    made += [PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html"),
-             PageJob("in-nhan/index.html", "labels.html", {"per_sheet": LABELS_PER_SHEET}),
-             PageJob("in-nhan/poster/index.html", "posters.html"), PageJob("404.html", "404.html")]
+    made += [PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html")]
+    sets = print_sets(site)
+    counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
+    made += [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels"}),
+             PageJob("in-nhan/poster/index.html", "print_index.html", {"sets": counts, "what": "posters"})]
+    for kind, path, listing, products in sets:
+        context = {"listing": listing, "set_path": path, "per_sheet": LABELS_PER_SHEET}
+        made += paged_jobs("in-nhan/" + path, "labels.html", products, context, LABELS_PER_PAGE)
+        made += paged_jobs("in-nhan/poster/" + path, "posters.html", products, context)
+    made.append(PageJob("404.html", "404.html"))
     return _each_language(made)

@@ -122,13 +122,23 @@ class RecordingEnvironment(jinja2.Environment):
             reads.add("config:" + key)
 
     def getattr(self, obj: object, attribute: str) -> object:
-        if self.reads is not None:
-            if type(obj) is Site:
+        reads = self.reads
+        if reads is not None:
+            kind = type(obj)
+            namer = ENTITY_NAMES.get(kind)
+            if namer is not None:
+                reads.add(namer(obj))
+            elif kind is Site:
                 value = getattr(obj, attribute)
                 if type(value) is not NamedMap:  # a named mapping records the keys read from it
-                    self.reads.add("site:" + attribute)
+                    reads.add("site:" + attribute)
                 return value
-            self.note(obj, attribute)
+            elif kind is NamedMap or kind is Config:
+                self.note(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: object, argument: object) -> object:
