@@ -18,7 +18,7 @@ from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .exports import products_csv, products_json, robots_txt, sitemap_xml
+from .exports import products_csv, products_json, robots_txt, sitemap_files
 from .images import product_pictures
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
 from .names import Scope, config_fingerprint, fingerprint, ident
@@ -152,7 +152,8 @@ class Builder:
         scope = Scope(site, texts, templates, asset_versions(assets))
         changed = set(state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp})) \
             if trusted else set()
-        jobs = page_jobs(site) + kiosk_jobs(site, env)
+        public = page_jobs(site)
+        jobs = public + kiosk_jobs(site, env)
         keys = [fingerprint((job.template, job.lang, ident(job.context))) for job in jobs]
         old = state.outputs if trusted else {}
         todo = [i for i, job in enumerate(jobs) if (out := old.get(job.path)) is None or out.key != keys[i]
@@ -160,7 +161,7 @@ class Builder:
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
-            files = self._files(site, scope, jobs, assets, image_files)
+            files = self._files(site, scope, public, assets, image_files, old)
             for path, (key, make) in files.items():
                 out = old.get(path)
                 if out is not None and out.key == key:
@@ -221,7 +222,8 @@ class Builder:
         return outputs, written
 
     @staticmethod
-    def _files(site: Site, scope: Scope, jobs: list[PageJob], assets: dict[str, bytes], image_files: dict[str, bytes]) -> dict:
+    def _files(site: Site, scope: Scope, jobs: list[PageJob], assets: dict[str, bytes], image_files: dict[str, bytes],
+               old: dict[str, Output]) -> dict:
         """{path: (key, make)} of every output file that is not a page: a file whose key is the same as
         last time is kept without being made."""
         config = site.config
@@ -240,7 +242,12 @@ class Builder:
         files[SEARCH_INDEX] = (catalog, lambda: search_index(site))
         files["products.json"] = (catalog, lambda: products_json(site))
         files["products.csv"] = (catalog, lambda: products_csv(site))
-        files["sitemap.xml"] = (fingerprint((origin, [job.path for job in jobs])), lambda: sitemap_xml(site, jobs))
+        key = fingerprint((origin, [job.path for job in jobs]))
+        kept = [path for path, out in old.items() if path.startswith("sitemap") and out.key == key]
+        if "sitemap.xml" in kept and len(kept) == sum(1 for path in old if path.startswith("sitemap")):
+            files.update((path, (key, None)) for path in kept)  # the same pages: the same sitemap files
+        else:
+            files.update((path, (key, lambda data=data: data)) for path, data in sitemap_files(site, jobs).items())
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
         return files

@@ -99,15 +99,39 @@ def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
     return "\n".join(lines)
 
 
-def sitemap_xml(site: Site, jobs: list) -> bytes:
+SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limits for one file
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+_URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+
+
+def sitemap_files(site: Site, jobs: list) -> dict[str, bytes]:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
-    with its language alternates (hreflang, x-default = the Vietnamese page)."""
+    with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's limits
+    (50,000 URLs or 50 MB a file) it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
-    lines = [_sitemap_entry(base, url_path, entries[url_path]) for url_path in sorted(entries)]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-            + "".join(lines) + "</urlset>\n").encode("utf-8")
+    lines = [_sitemap_entry(base, url_path, entries[url_path]).encode("utf-8") for url_path in sorted(entries)]
+    room = SITEMAP_MAX_BYTES - len(_URLSET) - len("</urlset>\n")
+    parts: list[list[bytes]] = [[]]
+    size = 0
+    for line in lines:
+        if len(parts[-1]) >= SITEMAP_MAX_URLS or size + len(line) > room:
+            parts.append([])
+            size = 0
+        parts[-1].append(line)
+        size += len(line)
+    def urlset(part: list[bytes]) -> bytes:
+        return _URLSET.encode("utf-8") + b"".join(part) + b"</urlset>\n"
+
+    if len(parts) == 1:
+        return {"sitemap.xml": urlset(parts[0])}
+    files = {f"sitemap-{n}.xml": urlset(part) for n, part in enumerate(parts, 1)}
+    index = "".join(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>\n" for name in files)
+    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                            + index + "</sitemapindex>\n").encode("utf-8")
+    return files
 
 
 def robots_txt(site: Site) -> bytes:

@@ -28,7 +28,7 @@ def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
 
 
 def test_label_page_has_one_label_per_product(sample_output):
-    doc = parse_html(sample_output / "in-nhan" / "index.html")
+    doc = parse_html(sample_output / "in-nhan" / "san-pham" / "index.html")
     sheets = doc.find_all("section", class_="sheet")
     labels = doc.find_all("article", class_="label")
     assert len(labels) == PRODUCTS
@@ -47,7 +47,7 @@ def test_label_page_has_one_label_per_product(sample_output):
 
 def test_labels_print_to_whole_a4_sheets_with_no_label_cut(sample_output, serve, page):
     base = serve(sample_output, "/ocop-huu-lung/")
-    page.goto(base + "in-nhan/")
+    page.goto(base + "in-nhan/san-pham/")
     page.wait_for_load_state("load")
     pdf = page.pdf(format="A4", print_background=True)
     pages = pdf_pages(pdf)
@@ -80,7 +80,7 @@ def test_label_qr_as_rendered_decodes_to_the_traceability_url(sample_output, ser
     from pyzbar.pyzbar import ZBarSymbol, decode
 
     base = serve(sample_output, "/ocop-huu-lung/")
-    page.goto(base + "in-nhan/")
+    page.goto(base + "in-nhan/san-pham/")
     label = page.locator('.label[data-slug="na-cai-kinh"] img.qr')
     png = label.screenshot()
     img = Image.open(io.BytesIO(png)).convert("L")
@@ -91,7 +91,7 @@ def test_label_qr_as_rendered_decodes_to_the_traceability_url(sample_output, ser
 
 def test_posters_print_one_a5_page_each(sample_output, serve, page):
     base = serve(sample_output, "/ocop-huu-lung/")
-    page.goto(base + "in-nhan/poster/")
+    page.goto(base + "in-nhan/poster/san-pham/")
     page.wait_for_load_state("load")
     pages = pdf_pages(page.pdf(print_background=True, prefer_css_page_size=True))
     assert len(pages) == PRODUCTS
@@ -106,7 +106,7 @@ def test_posters_print_one_a5_page_each(sample_output, serve, page):
         assert posters.nth(i).locator("img.qr").is_visible()
 
 
-@pytest.mark.parametrize("path", ["in-nhan/index.html", "in-nhan/poster/index.html"])
+@pytest.mark.parametrize("path", ["in-nhan/san-pham/index.html", "in-nhan/poster/san-pham/index.html"])
 def test_print_pages_load_only_local_styles(sample_output, path):
     doc = parse_html(sample_output / path)
     sheets = [link.attrs["href"] for link in doc.find_all("link", rel="stylesheet")]

@@ -161,8 +161,8 @@ def test_status_on_every_page_as_of_today(make_site, build, tmp_path, left, stat
         "product": out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html",
         "card": out / "san-pham" / "index.html",
         "trace": out / TRACE / "index.html",
-        "labels": out / "in-nhan" / "index.html",
-        "poster": out / "in-nhan" / "poster" / "index.html",
+        "labels": out / "in-nhan" / "san-pham" / "index.html",
+        "poster": out / "in-nhan" / "poster" / "san-pham" / "index.html",
     }
     for name, path in pages.items():
         doc = parse_html(path)

@@ -1,0 +1,153 @@
+"""Output shaped for a large catalog: paginated listings, per-listing print sheets, a sitemap index, the size warning."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, TODAY, parse_html
+from ocop.cli import main
+
+PRODUCTS = 120  # 3 pages of 48 in the list of all products
+BASE = "/ocop-huu-lung/"
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """A generated catalog of PRODUCTS products, built once."""
+    folder = tmp_path_factory.mktemp("big")
+    content = folder / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
+                   check=True, stdout=subprocess.DEVNULL)
+    assert main(["build", "--content", str(content), "--output", str(folder / "out"), "--today", TODAY, "--no-cache"]) == 0
+    return folder / "out"
+
+
+def pages_of(out: Path, base: str) -> list[Path]:
+    """Page 1 at <base>, then <base>trang/2/, ... as long as they exist."""
+    pages = [out / base / "index.html"]
+    n = 2
+    while (out / base / "trang" / str(n) / "index.html").is_file():
+        pages.append(out / base / "trang" / str(n) / "index.html")
+        n += 1
+    return pages
+
+
+def card_slugs(page: Path, cls: str = "card-link") -> list[str]:
+    return [a.attrs["href"].rstrip("/").rsplit("/", 1)[-1] for a in parse_html(page).find_all("a", class_=cls)]
+
+
+def test_all_products_are_paginated_and_every_product_is_reachable(big):
+    pages = pages_of(big, "san-pham")
+    assert len(pages) == 3
+    seen = [slug for page in pages for slug in card_slugs(page)]
+    assert [len(card_slugs(page)) for page in pages] == [48, 48, 24]
+    products = sorted(p.name for p in (big / "san-pham").iterdir() if (p / "index.html").is_file() and p.name != "trang")
+    assert sorted(seen) == products and len(set(seen)) == PRODUCTS
+
+    for number, page in enumerate(pages, 1):
+        doc = parse_html(page)
+        title = doc.find("title").text
+        assert f"Trang {number}/3" in title
+        links = {link.attrs["rel"]: link.attrs["href"] for link in doc.find_all("link") if link.attrs.get("rel") in ("prev", "next")}
+        want = {}
+        if number > 1:
+            want["prev"] = "san-pham/" if number == 2 else f"san-pham/trang/{number - 1}/"
+        if number < 3:
+            want["next"] = f"san-pham/trang/{number + 1}/"
+        assert {rel: href.split(BASE, 1)[1] for rel, href in links.items()} == want
+        nav = doc.find("nav", class_="pager")
+        numbers = [a.text for a in nav.find_all("a") if a.text.isdigit()]
+        assert numbers == ["1", "2", "3"]
+        assert nav.find("a", **{"aria-current": "page"}).text == str(number)
+
+
+def test_group_and_kiosk_listings_are_paginated_too(big):
+    for base, cls in (("nhom/thuc-pham", "card-link"), ("kiosk/nhom/thuc-pham", "k-card")):
+        pages = pages_of(big, base)
+        slugs = [slug for page in pages for slug in card_slugs(page, cls)]
+        assert len(slugs) == len(set(slugs)) > 48 and len(pages) == -(-len(slugs) // 48)
+        assert all(len(card_slugs(page, cls)) == 48 for page in pages[:-1])
+    kiosk_page = parse_html(pages_of(big, "kiosk/nhom/thuc-pham")[1])
+    hrefs = [a.attrs["href"] for a in kiosk_page.find_all("a")]
+    assert all(h.startswith(BASE + "kiosk/") for h in hrefs), "a kiosk page links outside the kiosk"
+
+
+def test_labels_are_printed_per_listing(big):
+    index = parse_html(big / "in-nhan" / "index.html")
+    targets = {a.attrs["href"] for a in index.find_all("a")}
+    for path in ("in-nhan/san-pham/", "in-nhan/nhom/thuc-pham/", "in-nhan/sao/4-sao/", "in-nhan/poster/nhom/thuc-pham/"):
+        assert BASE + path in targets
+    group = {slug for page in pages_of(big, "nhom/thuc-pham") for slug in card_slugs(page)}
+    labels = [a.attrs["data-slug"] for page in pages_of(big, "in-nhan/nhom/thuc-pham")
+              for a in parse_html(page).find_all("article", class_="label")]
+    assert sorted(labels) == sorted(group)
+    first = parse_html(big / "in-nhan/san-pham/index.html")
+    assert len(first.find_all("article", class_="label")) == 48 and len(first.find_all("section", class_="sheet")) == 6
+    assert all(label.find("input", type="checkbox") for label in first.find_all("article", class_="label"))
+
+
+def test_no_file_is_large(big):
+    largest = max((p.stat().st_size, p) for p in big.rglob("*") if p.is_file())
+    assert largest[0] < 1_000_000, largest
+
+
+def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, monkeypatch):
+    import ocop.exports
+
+    monkeypatch.setattr(ocop.exports, "SITEMAP_MAX_URLS", 10)
+    code, _, err = build(make_site())
+    assert code == 0, err
+    out = tmp_path / "output"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    files = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert len(files) >= 2
+    urls = []
+    for url in files:
+        part = ET.parse(out / url.rsplit("/", 1)[1]).getroot()
+        found = [loc.text for loc in part.findall("s:url/s:loc", ns)]
+        assert 0 < len(found) <= 10
+        urls += found
+    pages = [p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")
+             if not p.relative_to(out).as_posix().startswith("kiosk/")]
+    assert sorted(u.split(BASE, 1)[1] for u in urls) == sorted(pages)
+    assert "Sitemap: " in (out / "robots.txt").read_text() and (out / "robots.txt").read_text().rstrip().endswith("/sitemap.xml")
+
+
+def test_a_site_over_the_pages_limit_gets_a_warning(make_site, build, monkeypatch):
+    import ocop.builder
+
+    monkeypatch.setattr(ocop.builder, "PAGES_LIMIT", 100_000)
+    code, out, err = build(make_site())
+    assert code == 0
+    warning = [line for line in err.splitlines() if line.startswith("Cảnh báo: trang web nặng")]
+    assert warning and "GitHub Pages" in warning[0] and re.search(r"\d+\.\d\d GB", warning[0])
+
+
+PAGED = ["san-pham/trang/2/", "en/nhom/thuc-pham/trang/2/", "kiosk/san-pham/trang/2/", "in-nhan/san-pham/trang/2/",
+         "in-nhan/poster/nhom/thuc-pham/", "in-nhan/"]
+
+
+def test_paginated_and_print_pages_are_valid_html(big):
+    from tools_support import validate_html
+
+    errors = validate_html([big / path / "index.html" for path in PAGED])
+    assert errors == [], "\n".join(errors[:20])
+
+
+def test_paginated_and_print_pages_pass_axe(big, serve, page):
+    from tools_support import axe_violations, format_axe
+
+    base = serve(big, BASE)
+    for path in PAGED:
+        page.goto(base + path)
+        violations = axe_violations(page, {"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+        assert violations == [], f"{path}: {format_axe(violations)}"
