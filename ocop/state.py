@@ -74,9 +74,18 @@ class BuildState:
         return {**self.__dict__, "_ids": {}}  # the index of `names` is made again on load
 
     def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
-        """Whether this state describes `output_dir` as it is, made by this code with these settings."""
-        return (self.version == version and self.settings == settings and self.output_dir == str(output_dir)
-                and self.output_id == folder_id(output_dir))
+        """Whether this state describes `output_dir` as it is, made by this code with these settings.
+
+        The output folder the last build left is known by its inode; another one (restored from a cache,
+        as the publishing workflow does) must hold exactly the files of the state, with their sizes."""
+        if self.version != version or self.settings != settings or self.output_dir != str(output_dir):
+            return False
+        if self.output_id == folder_id(output_dir):
+            return True
+        if self.output_id == (0, 0) or folder_sizes(output_dir) != {path: out.size for path, out in self.outputs.items()}:
+            return False
+        self.output_id = folder_id(output_dir)
+        return True
 
 
 def folder_id(folder: Path) -> tuple[int, int]:
@@ -86,6 +95,25 @@ def folder_id(folder: Path) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (st.st_dev, st.st_ino)
+
+
+def folder_sizes(folder: Path) -> dict[str, int]:
+    """{relative path: size} of every file under a folder."""
+    found: dict[str, int] = {}
+    root = str(folder)
+
+    def walk(path: str) -> None:
+        for entry in os.scandir(path):
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+            else:
+                found[entry.path[len(root) + 1:]] = entry.stat(follow_symlinks=False).st_size
+
+    try:
+        walk(root)
+    except OSError:
+        return {}
+    return found
 
 
 def state_path(cache_dir: Path, output_dir: Path) -> Path:

@@ -114,3 +114,19 @@ def test_a_corrupt_or_foreign_build_state_rebuilds_everything(tmp_path: Path):
     report = Builder().build(config)
     assert report.rendered == report.pages
     assert read_tree(tmp_path / "out") == read_tree(clean_dir)
+
+
+def test_an_output_folder_restored_from_a_cache_is_trusted(tmp_path: Path):
+    """As the publishing workflow restores .cache/ and output/ (actions/cache): a new folder, the same files."""
+    root = project_copy(tmp_path)
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    Builder().build(config)
+    shutil.copytree(tmp_path / "out", tmp_path / "restored")
+    shutil.rmtree(tmp_path / "out")
+    (tmp_path / "restored").rename(tmp_path / "out")
+    edit(root / "content/products/na-hoa-lac/index.md", "price: ", "price: 1")
+    report = Builder().build(config)
+    assert 0 < report.rendered < report.pages / 3
+    clean_dir = tmp_path / "clean"
+    Builder().build(config_for(root, clean_dir, None))
+    assert read_tree(tmp_path / "out") == read_tree(clean_dir)

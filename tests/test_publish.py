@@ -25,6 +25,7 @@ WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 # majors changed the Node runtime (and upload-pages-artifact leaves out dotfiles), not the inputs/outputs used here.
 KNOWN_MAJORS = {
     "actions/checkout": "v4",
+    "actions/cache": "v4",
     "actions/setup-python": "v5",
     "actions/configure-pages": "v5",
     "actions/upload-pages-artifact": "v3",
