@@ -174,7 +174,7 @@ def run_link_check(config: Config, base_url_given: bool) -> int:
     return 0
 
 
-COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+COMMANDS = {"kiosk": lambda args: run_kiosk(args, config_from_args(args), run_build), "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,15 +127,13 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_kiosk(args: argparse.Namespace) -> int:
-    """Serve the built site (building it first if needed) and open the kiosk full screen when a display is present."""
-    from .cli import config_from_args, run_build
-
+def run_kiosk(args: argparse.Namespace, config, build) -> int:
+    """Serve the built site (building it first with `build(args)` if needed) and open the kiosk full screen when
+    a display is present; `config`: the settings the command line gives (ocop.cli)."""
     if not 0 <= args.port <= 65535:
         raise SiteError(f"--port phải từ 0 đến 65535 (đang ghi {args.port})")
-    config = config_from_args(args)
     if args.rebuild or built_base_path(config.output_dir) is None:
-        run_build(args)
+        build(args)
     base_path = built_base_path(config.output_dir)
     if base_path is None:
         raise SiteError(f"{config.output_dir}: không có kiosk/index.html; chạy python build.py build trước")

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
-import zxingcpp
-
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
 
-def qr_modules(data: str) -> np.ndarray:
+def qr_modules(data: str) -> "np.ndarray":  # noqa: F821
     """The symbol for `data` (error correction M) as a square array, True for a dark module."""
+    import numpy as np  # imported when a code is made: a build with nothing new to encode does without them
+    import zxingcpp
+
     code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     return np.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128
 
 
 def qr_svg(data: str) -> bytes:
     """A standalone SVG drawing of the QR code for `data`, sized by its viewBox (scale it with CSS)."""
+    import numpy as np
+
     dark = qr_modules(data)
     size = dark.shape[0] + 2 * BORDER
     padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)

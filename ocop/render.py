@@ -154,6 +154,17 @@ class RecordingEnvironment(jinja2.Environment):
         return super().get_template(name, parent, globals)
 
 
+def _bytecode_cache(config: Config) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept under cache_dir (Jinja checks each against its template's source)."""
+    if not config.use_cache:
+        return None
+    try:
+        (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+
+
 def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnvironment:
     """A Jinja environment with autoescaping, strict undefined values and the catalog's filters."""
     env = RecordingEnvironment(
@@ -164,6 +175,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one build sees one version of each template (serve makes a new environment)
+        bytecode_cache=_bytecode_cache(config),  # compiled templates, checked against each source by Jinja
     )
     base_path = config.base_path
     current: dict = {"lang": LANGUAGES[0], "t": NamedMap("text:vi")}  # the page being rendered (render_page sets it)

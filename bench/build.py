@@ -1,0 +1,179 @@
+"""Build benchmark, paired with Hugo: python bench/build.py --products 1000 [--runs 3] [--seed 7]
+
+Makes a catalog with bench/gen_corpus.py on tmpfs (/dev/shm), lays out the equivalent minimal Hugo site
+(bench/hugo_site.py, when `hugo` is installed) and measures, as medians of --runs runs:
+- cold build: empty cache and output;
+- every template changed: each template file edited, caches warm (every page renders again);
+- no-change build;
+- one product edited, then `build`;
+- serve: one product saved, then one in-process rebuild as `serve` does it (the state kept in memory),
+  from the save to the new page in the output folder;
+- peak memory: the largest resident size of the build process and of its workers;
+- output size without photos, and the largest output file.
+Each figure is also given as a ratio to Hugo's cold build of the same run. Run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TODAY = "2026-11-28"
+TARGETS = {  # figure: (1,000 products, 10,000 products), as a ratio to Hugo's cold build or an absolute limit
+    "cold build": ("≤ 3×", "≤ 3×"),
+    "every template changed": ("≤ 1.5×", "≤ 1.5×"),
+    "no-change build": ("≤ 0.1×", "≤ 0.1×"),
+    "one product edited, then build": ("≤ 0.25×", "≤ 0.1×"),
+    "serve: save to rebuilt page": ("≤ 150 ms", "≤ 500 ms"),
+}
+
+CHILD = """
+import datetime as dt, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+started = time.perf_counter()
+from ocop.builder import Builder
+from ocop.config import load_config
+project = Path({project!r})
+config = load_config(root=project).with_overrides(content_dir=Path({content!r}), output_dir=Path({output!r}),
+                                                   cache_dir=Path({cache!r}), today=dt.date.fromisoformat({today!r}))
+report = Builder().build(config)
+took = time.perf_counter() - started
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"code": 0, "seconds": took, "peak_mb": peak / 1024, "rendered": report.rendered}}))
+"""
+
+
+def run_build(project: Path, content: Path, output: Path, cache: Path) -> dict:
+    """One build in a new process, as `build.py build` makes it: its time (imports included) and peak memory."""
+    code = CHILD.format(root=str(ROOT), project=str(project), content=str(content), output=str(output),
+                        cache=str(cache), today=TODAY)
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed: {proc.stderr}")
+    wall = time.perf_counter() - started
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall"] = wall  # with the interpreter's start and imports, as a user waits for it
+    return result
+
+
+def hugo_build(site: Path, out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "-d", str(out)], cwd=site, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def edit_product(path: Path, n: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", f"\n---\nLần sửa {n}.\n\n", 1) if n == 0 else
+                    text.replace(f"Lần sửa {n - 1}.", f"Lần sửa {n}.", 1), encoding="utf-8")
+
+
+def serve_edits(project: Path, content: Path, output: Path, cache: Path, product: Path, runs: int) -> tuple[list[float], float]:
+    """Save one product, rebuild in-process as `serve` does, until its page holds the new text; (ms each, peak MB)."""
+    import resource
+
+    from ocop.builder import Builder
+    from ocop.config import load_config
+
+    config = load_config(root=project).with_overrides(content_dir=content, output_dir=output, cache_dir=cache,
+                                          today=dt.date.fromisoformat(TODAY))
+    builder = Builder()
+    builder.build(config)
+    page = output / "san-pham" / product.stem / "index.html"
+    times = []
+    for n in range(runs):
+        marker = f"Lần sửa serve {n}."
+        text = product.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        product.write_text(text.replace("\n---\n", f"\n---\n{marker}\n\n", 1), encoding="utf-8")
+        builder.build(config)
+        assert marker in page.read_text(encoding="utf-8")
+        times.append((time.perf_counter() - started) * 1000)
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return times, peak / 1024
+
+
+def sizes(folder: Path) -> tuple[int, tuple[int, str]]:
+    files = [(p.stat().st_size, p.relative_to(folder).as_posix()) for p in folder.rglob("*") if p.is_file()]
+    return sum(s for s, _ in files), max(files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ocop-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    try:
+        content = work / "content"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(args.products),
+                        "--out", str(content), "--seed", str(args.seed)], check=True, stdout=subprocess.DEVNULL)
+        hugo = shutil.which("hugo")
+        if hugo:
+            subprocess.run([sys.executable, str(ROOT / "bench" / "hugo_site.py"), str(content), str(work / "hugo")], check=True)
+            hugo_build(work / "hugo", work / "hugo-out")  # once to warm the disk cache, not counted
+        project = work / "project"
+        for name in ("templates", "assets", "data"):
+            shutil.copytree(ROOT / name, project / name)
+        shutil.copy(ROOT / "site.toml", project / "site.toml")
+        rows: dict[str, list[float]] = {k: [] for k in TARGETS}
+        hugo_times, peaks = [], []
+        product = sorted((content / "products").glob("*.md"))[args.products // 2]
+        for run in range(args.runs):
+            if hugo:
+                hugo_times.append(hugo_build(work / "hugo", work / "hugo-out"))
+            out, cache = work / "out", work / "cache"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            result = run_build(project, content, out, cache)
+            rows["cold build"].append(result["seconds"])
+            peaks.append(result["peak_mb"])
+            result = run_build(project, content, out, cache)
+            rows["no-change build"].append(result["seconds"])
+            edit_product(product, run)
+            result = run_build(project, content, out, cache)
+            rows["one product edited, then build"].append(result["seconds"])
+            for template in (project / "templates").rglob("*.html"):
+                template.write_text(template.read_text(encoding="utf-8") + f"{{# bench {run} #}}\n", encoding="utf-8")
+            result = run_build(project, content, out, cache)
+            rows["every template changed"].append(result["seconds"])
+            peaks.append(result["peak_mb"])
+        total, largest = sizes(work / "out")
+        times, serve_peak = serve_edits(project, content, work / "serve-out", work / "serve-cache", product, max(5, args.runs))
+        rows["serve: save to rebuilt page"] = [t / 1000 for t in times]
+        peaks.append(serve_peak)
+        hugo_s = statistics.median(hugo_times) if hugo_times else None
+        print(f"\n{args.products:,} products, {args.runs} runs, medians; Hugo {('%.2f s' % hugo_s) if hugo_s else 'not installed'}"
+              f" (cold, same runs); output on tmpfs\n")
+        col = 0 if args.products <= 1000 else 1
+        print("| figure | ours | ratio to Hugo | target |\n|---|---|---|---|")
+        for name, values in rows.items():
+            ours = statistics.median(values)
+            ratio = f"{ours / hugo_s:.2f}×" if hugo_s and not name.startswith("serve") else "—"
+            shown = f"{ours * 1000:.0f} ms" if ours < 2 else f"{ours:.2f} s"
+            print(f"| {name} | {shown} | {ratio} | {TARGETS[name][col]} |")
+        print(f"| peak memory, largest process (build, serve) | {max(peaks):.0f} MB | — | ≤ 500 MB |")
+        print(f"| output without photos | {total / 1e6:.1f} MB, {sum(1 for _ in (work / 'out').rglob('*'))} entries | — | "
+              f"{'≤ 50 MB' if col == 0 else '≤ 500 MB'} |")
+        print(f"| largest output file | {largest[0] / 1e6:.2f} MB ({largest[1]}) | — | ≤ 1 MB |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
