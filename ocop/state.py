@@ -48,7 +48,7 @@ class BuildState:
     version: str = ""
     settings: bytes = b""
     output_dir: str = ""
-    output_id: tuple[int, int] = (0, 0)  # (device, inode) of the output folder the build left
+    output_id: tuple[int, int, int] = (0, 0, 0)  # folder_id() of the output folder the build left
     names: list[str] = field(default_factory=list)
     fingerprints: dict[str, bytes] = field(default_factory=dict)  # name -> its fingerprint in that build
     outputs: dict[str, Output] = field(default_factory=dict)
@@ -76,25 +76,26 @@ class BuildState:
     def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
         """Whether this state describes `output_dir` as it is, made by this code with these settings.
 
-        The output folder the last build left is known by its inode; another one (restored from a cache,
+        The output folder the last build left is known by folder_id(); another one (restored from a cache,
         as the publishing workflow does) must hold exactly the files of the state, with their sizes."""
         if self.version != version or self.settings != settings or self.output_dir != str(output_dir):
             return False
         if self.output_id == folder_id(output_dir):
             return True
-        if self.output_id == (0, 0) or folder_sizes(output_dir) != {path: out.size for path, out in self.outputs.items()}:
+        if self.output_id == (0, 0, 0) or folder_sizes(output_dir) != {path: out.size for path, out in self.outputs.items()}:
             return False
         self.output_id = folder_id(output_dir)
         return True
 
 
-def folder_id(folder: Path) -> tuple[int, int]:
-    """(device, inode) of a folder, (0, 0) when there is none: a swapped-in folder has a new one."""
+def folder_id(folder: Path) -> tuple[int, int, int]:
+    """(device, inode, change time) of a folder, zeros when there is none: another folder put in its place has
+    another change time even where the system gives it the inode number of the one it replaced."""
     try:
         st = os.stat(folder)
     except OSError:
-        return (0, 0)
-    return (st.st_dev, st.st_ino)
+        return (0, 0, 0)
+    return (st.st_dev, st.st_ino, st.st_ctime_ns)
 
 
 def folder_sizes(folder: Path) -> dict[str, int]:
