@@ -64,6 +64,8 @@ def render_site(config: Config, memo=None) -> BuildResult:
     site, image_files, warnings = load_site(config, memo)
     kept = keeper(memo.kept if memo is not None else None)  # what a `serve` rebuild can take from the last build
     if memo is not None:
+        if memo.pages.site is not None and memo.pages.site.shelf != site.shelf:
+            memo.pages.clear()  # the shelf shows inside product fragments (labels, kiosk cards): render all again
         memo.pages.begin(site)
     assets = kept.by_key("assets", config.assets_dir, lambda: collect_assets(config.assets_dir))
     env = kept.by_key("env", config.templates_dir, lambda: make_environment(config, asset_versions(assets)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, astuple_key
@@ -11,6 +11,7 @@ from .markup import plain_text, render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
 from .schema import PAGE, PRODUCER, PRODUCT, Reader, suggest
+from .showroom import SHELF_FILE, ShelfItem, load_shelf
 from .source import Source, read_source
 from .text import format_date, slugify
 
@@ -26,6 +27,7 @@ class Catalog:
     producers: tuple[Producer, ...]
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...]
+    shelf: dict[str, ShelfItem] = field(default_factory=dict)  # content/showroom.yaml (ocop.showroom)
 
 
 def find_entries(folder: Path) -> list[tuple[str, Path]]:
@@ -207,6 +209,8 @@ def affects_catalog(path: str, content_dir: Path, photos: set[str]) -> bool:
         parts = Path(os.path.normpath(path)).relative_to(os.path.normpath(content_dir)).parts
     except ValueError:
         return False  # outside the content (templates, assets, data/ and settings are checked as a whole)
+    if parts == (SHELF_FILE,):
+        return True
     if not parts or parts[0] not in SECTIONS:
         return False
     if os.path.normpath(path) in photos or len(parts) == 1:
@@ -256,7 +260,7 @@ def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
         return None
     warnings = [p for p in last.catalog.warnings if p.path not in rechecked] + problems
     catalog = Catalog(tuple(products), last.catalog.producers, last.catalog.pages,
-                      tuple(sorted(warnings, key=astuple_key)))
+                      tuple(sorted(warnings, key=astuple_key)), last.catalog.shelf)
     last.catalog = catalog
     memo.edits = edits
     return catalog
@@ -293,12 +297,13 @@ def load_catalog(content_dir: Path, ref: RefData, memo=None) -> tuple[Catalog | 
         page = _remember(memo, "page", source, (slug,), problems, lambda found: _page(slug, source, content_dir, ref, found))
         if page:
             pages.append(page)
+    shelf = load_shelf(content_dir, products, problems)
     if not (content_dir / "products").is_dir():
         problems.append(Problem(str(content_dir), 0, "", "không có thư mục products/ trong thư mục nội dung"))
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(sorted((p for p in problems if not p.is_error), key=astuple_key))
-    catalog = Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings)
+    catalog = Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings, shelf)
     if memo is not None and hasattr(memo, "last"):
         memo.last = _Last(content_dir, ref, catalog, producers, positions)
     return catalog, problems

@@ -74,6 +74,7 @@ class Site:
     certificates_due: tuple[Product, ...]  # ranked, certificate expired or ending within 90 days, soonest first
     heads: dict[str, tuple[ListingHead, ...]]  # "group", "commune", "stars" -> the listings without products
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
+    shelf: dict = dataclasses.field(default_factory=dict)  # product slug -> ocop.showroom.ShelfItem
 
 
 def certificates_due(ranked: tuple[Product, ...], today: dt.date, before: tuple[Product, ...] | None = None) -> tuple[Product, ...]:
@@ -148,7 +149,7 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
                 counts, pictures, ranked, certificates_due(ranked, config.today, previous.certificates_due if previous else None),
                 {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)), "stars": tuple(map(head, stars))},
-                {"products": len(products), "ranked": len(ranked)})
+                {"products": len(products), "ranked": len(ranked)}, catalog.shelf)
     return site if previous is None else reuse_equal(site, previous)
 
 
