@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,11 @@ class Account:
     name: str
     sample: bool
     staff_pin: str
+
+    @property
+    def pin_hash(self) -> str:
+        """What the kiosk pages carry instead of the PIN: SHA-256 of "ocop-kiosk:" + PIN ("" without a PIN)."""
+        return hashlib.sha256(f"ocop-kiosk:{self.staff_pin}".encode()).hexdigest() if self.staff_pin else ""
 
 
 def load_banks(path: Path) -> tuple[Bank, ...]:
