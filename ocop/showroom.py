@@ -86,7 +86,7 @@ def shelf_warnings(shelf: dict[str, ShelfItem], products: tuple[Product, ...], c
             found.append(Problem(item.source, item.line, "product", f"\"{product.slug}\" đang bán tại quầy nhưng giấy "
                                  f"chứng nhận OCOP đã hết hạn ngày {format_date(cert.valid_until)}; không giới thiệu là "
                                  "sản phẩm OCOP cho tới khi có giấy mới", "warning"))
-    account = config.account
+    account = config.account if shelf else None  # nothing on sale, no basket: the account is not used
     if account is not None and account.sample:
         where = config.config_path.name if config.config_path else "site.toml"
         found.append(Problem(where, _line_of(config, "sample"), "payment.sample", "tài khoản nhận tiền là tài khoản MẪU: "

@@ -224,3 +224,8 @@ def test_shelf_edits_while_previewing_match_a_clean_build(tmp_path: Path, told: 
 def edit_product(content: Path) -> None:
     path = content / "products/na-cai-kinh/index.md"
     path.write_text(path.read_text(encoding="utf-8").replace("price: 120000", "price: 125000"), encoding="utf-8")
+
+
+def test_a_sample_account_is_no_warning_while_nothing_is_on_sale(make_site, tmp_path, capsys):
+    content = make_site()
+    assert "tài khoản MẪU" not in check(capsys, content, settings(tmp_path, SETTINGS + ACCOUNT + "sample = true\n"))
