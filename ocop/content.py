@@ -244,6 +244,8 @@ def _reload_edited(content_dir: Path, ref: RefData, memo) -> Catalog | None:
                 return None  # added, removed, or not a product file: a full read sorts it out
             continue
         position, slug = last.positions[key]
+        if slug in last.catalog.shelf:
+            return None  # its shelf item takes what the shelf file leaves out (the unit) from it: read all
         source, found = memo.read_source(Path(key), content_dir, read_source)
         problems.extend(found)
         if source is None:

@@ -218,12 +218,13 @@ def test_shelf_edits_while_previewing_match_a_clean_build(tmp_path: Path, told: 
         assert builder.result.files == clean.files, f"step {number}"
         assert read_tree(output) == clean.files, f"step {number}"
     labels = parse_html(output / "in-nhan/index.html").find_all("article", class_="label")
-    assert labels and not any(label.find("p", class_="label-price").text == "110.000 ₫ / hộp 2 kg" for label in labels)
+    assert labels and not any(label.find("p", class_="label-price").text == "110.000 ₫ / hộp 3 kg" for label in labels)
 
 
 def edit_product(content: Path) -> None:
     path = content / "products/na-cai-kinh/index.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("price: 120000", "price: 125000"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("price: 120000", "price: 125000").replace("unit: hộp 2 kg", "unit: hộp 3 kg")
+    path.write_text(text, encoding="utf-8")
 
 
 def test_a_sample_account_is_no_warning_while_nothing_is_on_sale(make_site, tmp_path, capsys):
