@@ -60,6 +60,7 @@
 
   function startAttract() {
     clearTimeout(idleTimer);
+    document.dispatchEvent(new CustomEvent("kiosk:attract"));  // assets/basket.js empties the basket
     window.scrollTo(0, 0);
     attract.hidden = false;
     body.classList.add("is-attract");

@@ -6,6 +6,7 @@ from .builder import load_site
 from .config import Config
 from .errors import ContentErrors, Problem
 from .models import EXPIRING_DAYS
+from .showroom import shelf_warnings
 from .site import Site
 from .source import read_source
 from .text import format_date
@@ -53,7 +54,7 @@ def editorial_warnings(site: Site, config: Config) -> list[Problem]:
         if not producer.has_contact:
             found.append(Problem(producer.source, 0, "", "chủ thể chưa có cách liên hệ nào: thêm phone, email, website "
                                  "hoặc address", "warning"))
-    return found
+    return found + shelf_warnings(site.shelf, site.products, config)
 
 
 def check_content(config: Config) -> list[Problem]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .payment import Account, Payment, read_account
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -52,6 +53,8 @@ class Config:
     programme: Programme = field(default_factory=Programme)
     showroom: Showroom = field(default_factory=Showroom)
     kiosk: Kiosk = field(default_factory=Kiosk)
+    payment: Payment = field(default_factory=Payment)
+    account: Account | None = None  # [payment] checked against data/banks.yaml; None: pay at the counter
     root: Path = PROJECT_ROOT
     content_dir: Path = PROJECT_ROOT / "content"
     output_dir: Path = PROJECT_ROOT / "output"
@@ -120,6 +123,8 @@ def _section(cls: type, raw: object, path: Path, name: str) -> object:
         expected = type(known[key].default)
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ConfigError(f"{path}: {name}.{key}: phải là một số nguyên, đang ghi {value!r}")
+        if expected is bool and not isinstance(value, bool):
+            raise ConfigError(f"{path}: {name}.{key}: phải là true hoặc false (không có ngoặc kép), đang ghi {value!r}")
         if expected is str and not isinstance(value, str):
             raise ConfigError(f"{path}: {name}.{key}: phải là chữ trong dấu ngoặc kép, đang ghi {value!r}")
         values[key] = value
@@ -147,7 +152,7 @@ def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
                           f"ví dụ title = \"Sản phẩm OCOP\" ({exc})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: tệp phải lưu với bảng mã UTF-8") from None
-    sections = {"programme": Programme, "showroom": Showroom, "kiosk": Kiosk}
+    sections = {"programme": Programme, "showroom": Showroom, "kiosk": Kiosk, "payment": Payment}
     top = {"title", "description", "base_url", "language"}
     values: dict[str, object] = {"config_path": path}
     for key, value in raw.items():
@@ -165,4 +170,6 @@ def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
         values["base_url"] = normalize_base_url(str(values["base_url"]), str(path))
     if values.get("language", "vi") not in ("vi", "en"):
         raise ConfigError(f"{path}: language: phải là \"vi\" hoặc \"en\"")
+    if "payment" in values:
+        values["account"] = read_account(values["payment"], path, root / "data")  # type: ignore[arg-type]
     return replace(config, **values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, astuple_key
@@ -11,6 +11,7 @@ from .markup import plain_text, render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
 from .schema import PAGE, PRODUCER, PRODUCT, Reader, suggest
+from .showroom import ShelfItem, load_shelf
 from .source import Source, read_source
 from .text import format_date, slugify
 
@@ -26,6 +27,7 @@ class Catalog:
     producers: tuple[Producer, ...]
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...]
+    shelf: dict[str, ShelfItem] = field(default_factory=dict)  # content/showroom.yaml (ocop.showroom)
 
 
 def find_entries(folder: Path) -> list[tuple[str, Path]]:
@@ -193,9 +195,10 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
         page = _page(slug, source, content_dir, ref, problems)
         if page:
             pages.append(page)
+    shelf = load_shelf(content_dir, products, problems)
     if not (content_dir / "products").is_dir():
         problems.append(Problem(str(content_dir), 0, "", "không có thư mục products/ trong thư mục nội dung"))
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(sorted((p for p in problems if not p.is_error), key=astuple_key))
-    return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings), problems
+    return Catalog(tuple(products), tuple(producers.values()), tuple(pages), warnings, shelf), problems

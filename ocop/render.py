@@ -108,7 +108,7 @@ class RecordingEnvironment(jinja2.Environment):
     reads: set[str] | None = None
 
     def note(self, obj: object, key: object = None) -> None:
-        """Record that `obj` (and, for a named mapping, its `key`) was read."""
+        """Record that `obj` (an entity, or the setting `key` of the Config) was read; a NamedMap records itself."""
         reads = self.reads
         if reads is None:
             return
@@ -116,8 +116,6 @@ class RecordingEnvironment(jinja2.Environment):
         namer = ENTITY_NAMES.get(kind)
         if namer is not None:
             reads.add(namer(obj))
-        elif kind is NamedMap:
-            reads.add(f"{obj.name}/{key}" if isinstance(key, str) and key in obj else obj.name)  # type: ignore[attr-defined, operator]
         elif kind is Config and isinstance(key, str):
             reads.add("config:" + key)
 
@@ -133,8 +131,10 @@ class RecordingEnvironment(jinja2.Environment):
                 if type(value) is not NamedMap:  # a named mapping records the keys read from it
                     reads.add("site:" + attribute)
                 return value
-            elif kind is NamedMap or kind is Config:
-                self.note(obj, attribute)
+            elif kind is Config:
+                reads.add("config:" + attribute)
+            elif kind is NamedMap and attribute in obj:  # t.home: Jinja looks the key up after the attribute
+                return obj[attribute]
         try:
             return getattr(obj, attribute)
         except AttributeError:
@@ -183,9 +183,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
 
     def text(key: str) -> str:
         """One interface text of the page's language."""
-        t = current["t"]
-        note(t, key)
-        return t[key]
+        return current["t"][key]
 
     def url(path: str = "", lang: str | None = None) -> str:
         """A page's address in the page's language (or `lang`); shared files (photos, assets) keep one address."""
@@ -228,13 +226,11 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
     def plural(key: str, n: int) -> str:
         """A count in the page's language: the `<key>_one` text for 1 ("1 product"), else `<key>` ("{n} products")."""
         one = f"{key}_one"
-        note(current["t"], one)
         return text(one if n == 1 and one in current["t"] else key).replace("{n}", str(n))
 
     def kind_label(kind: str) -> str:
         """A producer's kind ("hợp tác xã") in the page's language: the `kind_<slug>` translation."""
         key = "kind_" + slugify(kind).replace("-", "_")
-        note(current["t"], key)
         return current["t"].get(key, kind)
 
     def listing_title(listing: object) -> str:
@@ -249,7 +245,6 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
 
     def thousands(value: str) -> str:
         """A number formatted with Vietnamese dots, with the page language's thousands separator."""
-        note(current["t"], "thousands_separator")
         return value.replace(".", current["t"].get("thousands_separator", "."))
 
     def qr(product: object, alt: str) -> Markup:
@@ -290,7 +285,7 @@ def render_page(env: RecordingEnvironment, texts: dict[str, NamedMap], site: Sit
     shared = {"site": site, **language_context(env.globals["config"], texts, job.lang)}
     env.globals["_current"].update(lang=job.lang, t=shared["t"])
     reads: set[str] = {"text:" + job.lang + "/site_title", "text:" + job.lang + "/site_description"}
-    env.reads = reads
+    env.reads = NamedMap.reads = reads
     try:
         template = env.get_template(job.template)
         html = template.render(shared, page_path=job.page_path, **job.context)
@@ -301,7 +296,7 @@ def render_page(env: RecordingEnvironment, texts: dict[str, NamedMap], site: Sit
     except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError) as exc:
         raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
     finally:
-        env.reads = None
+        env.reads = NamedMap.reads = None
     return html.encode("utf-8"), frozenset(reads)
 
 

@@ -70,6 +70,7 @@ class Site:
     certificates_due: tuple[Product, ...]  # ranked, certificate expired or ending within 90 days, soonest first
     heads: dict[str, tuple[ListingHead, ...]]  # "group", "commune", "stars" -> the listings without products
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
+    shelf: dict  # product slug -> ocop.showroom.ShelfItem (content/showroom.yaml)
 
 
 def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
@@ -88,13 +89,56 @@ def by_title(products: list[Product] | tuple[Product, ...]) -> tuple[Product, ..
 
 
 class NamedMap(dict):
-    """A mapping the templates read by key: ocop.render records "<name>/<key>" for one key, "<name>" for more."""
+    """A mapping the templates read: while `reads` is a set (ocop.render sets it for the page being rendered),
+    each look-up of a key records "<name>/<key>", and anything that sees every key (its length, iterating it)
+    records "<name>"."""
 
     __slots__ = ("name",)
+    reads: set[str] | None = None  # shared by every map of the process: one page renders at a time
 
     def __init__(self, name: str, items=()):
         super().__init__(items)
         self.name = name
+
+    def _key(self, key: object) -> None:
+        if NamedMap.reads is not None:
+            NamedMap.reads.add(f"{self.name}/{key}")
+
+    def _all(self) -> None:
+        if NamedMap.reads is not None:
+            NamedMap.reads.add(self.name)
+
+    def __getitem__(self, key):
+        self._key(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._key(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        self._key(key)
+        return dict.__contains__(self, key)
+
+    def __len__(self) -> int:
+        self._all()
+        return dict.__len__(self)
+
+    def __iter__(self):
+        self._all()
+        return dict.__iter__(self)
+
+    def keys(self):
+        self._all()
+        return dict.keys(self)
+
+    def values(self):
+        self._all()
+        return dict.values(self)
+
+    def items(self):
+        self._all()
+        return dict.items(self)
 
 
 def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
@@ -129,4 +173,5 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
                 NamedMap("site:pictures", pictures), ranked, certificates_due(ranked, config.today),
                 NamedMap("site:heads", {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)),
                                         "stars": tuple(map(head, stars))}),
-                NamedMap("site:counts", {"products": len(products), "ranked": len(ranked)}))
+                NamedMap("site:counts", {"products": len(products), "ranked": len(ranked)}),
+                NamedMap("site:shelf", catalog.shelf))

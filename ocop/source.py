@@ -154,3 +154,24 @@ def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Prob
         return None, [Problem(rel, body_line + body[: body.index("\0")].count("\n"), "",
                               "nội dung có ký tự điều khiển không in được (NUL, mã 0); hãy xoá ký tự đó")]
     return Source(path, rel, meta, meta["__lines__"], body, body_line, leading + 1), problems
+
+
+def read_data(path: Path, content_dir: Path) -> tuple[dict | None, list[Problem]]:
+    """Read a whole YAML content file (not front matter) as typed text with lines, like read_source's meta;
+    None and the problems when it cannot be read."""
+    rel = path.relative_to(content_dir.parent).as_posix() if path.is_relative_to(content_dir.parent) else str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except OSError as exc:
+        return None, [Problem(rel, 0, "", f"không đọc được tệp: {exc.strerror}")]
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 0, "", "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, text, 0, rel)]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [Problem(rel, 1, "", "tệp phải là các dòng dạng khoá: giá trị (xem mẫu ở đầu tệp)")]
+    problems: list[Problem] = []
+    meta = _node_value(node, 0, rel, problems, "")
+    return meta, problems  # type: ignore[return-value]

@@ -206,3 +206,19 @@ def serve() -> Iterator[Callable[..., str]]:
     keep = len(_servers)
     yield static_server
     stop_static_servers(keep)
+
+
+def kiosk_sale_screens(page: Page, kiosk_url: str) -> Iterator[str]:
+    """Put two shelf products in the kiosk's basket and yield "basket" with the basket open, then "payment"
+    with the VietQR payment screen open (kiosk_url: the kiosk's home in some language)."""
+    page.goto(kiosk_url + "san-pham/tra-day-tuan-son/")
+    page.click("button.k-add")
+    page.click("button.k-add")
+    page.goto(kiosk_url + "san-pham/cai-bo-xoi-huu-co/")
+    page.click("button.k-add")
+    page.click("[data-basket-open]")
+    page.locator("#k-basket .k-line").first.wait_for()
+    yield "basket"
+    page.click("#k-basket [data-pay]")
+    page.locator("#k-pay .k-pay-code svg").wait_for()
+    yield "payment"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import static_server, stop_static_servers
+from browser_support import kiosk_sale_screens, static_server, stop_static_servers
 from tools_support import axe_violations, format_axe
 
 PAGES = {"home": "", "product": "san-pham/na-cai-kinh/", "listing": "nhom/thuc-pham/", "stats": "thong-ke/",
@@ -52,6 +52,22 @@ def test_kiosk_attract_loop_has_no_violation(browser, site_url):
         page.locator("#k-attract").wait_for(state="visible")
         violations = axe_violations(page, AXE)
         assert violations == [], format_axe(violations)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_kiosk_basket_and_payment_screens_have_no_violation(browser, site_url, lang, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    try:
+        page = ctx.new_page()
+        seen = []
+        for screen in kiosk_sale_screens(page, site_url + in_language("kiosk/", lang)):
+            violations = axe_violations(page, AXE)
+            assert violations == [], f"{screen}: " + format_axe(violations)
+            seen.append(screen)
+        assert seen == ["basket", "payment"]
     finally:
         ctx.close()
 

@@ -123,3 +123,31 @@ def run_actionlint(path: str | os.PathLike[str]) -> list[str]:
     if proc.returncode != 0:
         raise RuntimeError(f"actionlint failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return [f"{r['file']}:{r['line']}:{r['column']}: {r['message']} [{r['kind']}]" for r in json.loads(proc.stdout)]
+
+
+def parse_emv(payload: str) -> dict[str, Any]:
+    """An EMVCo QR payload as {tag: value}, templates (26-51, 62) as nested dicts; checks the CRC (tag 63)
+    with the standard library's CRC-CCITT (binascii.crc_hqx), independently of the encoder under test."""
+    import binascii
+
+    def fields(text: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        i = 0
+        while i < len(text):
+            tag, length = text[i:i + 2], int(text[i + 2:i + 4])
+            value = text[i + 4:i + 4 + length]
+            if len(value) != length or tag in out:
+                raise ValueError(f"bad field {tag} at {i}")
+            out[tag] = fields(value) if tag == "62" or 26 <= int(tag) <= 51 else value
+            i += 4 + length
+        return out
+
+    top = fields(payload)
+    if not payload.endswith("6304" + top.get("63", "")) or len(top.get("63", "")) != 4:
+        raise ValueError("the CRC field 63 must come last, 4 hex digits")
+    crc = binascii.crc_hqx(payload[:-4].encode("ascii"), 0xFFFF)
+    if f"{crc:04X}" != top["63"]:
+        raise ValueError(f"CRC {top['63']} does not match {crc:04X}")
+    if "38" in top:  # the beneficiary inside 38/01 is itself two fields
+        top["38"]["01"] = fields(top["38"]["01"])
+    return top
