@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import qr
+from .admin import admin_files
 from .assets import asset_versions, collect_assets
 from .cache import BuildCache
 from .config import Config
@@ -82,6 +83,9 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files.update(kiosk)
     kiosk_pages = memo.pages.changed("kiosk") if memo is not None else None
     changes.part("kiosk", kiosk, None if kiosk_pages is None else kiosk_pages + [KIOSK_WORKER])
+    admin = kept.by_key("admin", config.data_dir, lambda: admin_files(config, load_refdata(config.data_dir)))
+    files.update(admin)  # /admin/: the web forms (ocop.admin); after the kiosk, which must not precache them
+    changes.part("admin", admin)
     files["products.json"] = products_json(site, kept)
     files["products.csv"] = products_csv(site, kept)
     files["sitemap.xml"] = sitemap_xml(site, jobs, kept, memo is not None and memo.pages.changed() is not None)
