@@ -106,8 +106,20 @@ class Cms:
             path.write_bytes(base64.b64decode(data))
 
     def field(self, key_path: str):
-        """The form section of one field, by its key path (e.g. "price", "traceability.journey")."""
-        return self.page.locator(f'section[data-key-path="{key_path}"]')
+        """The form section of one field, by its key path (e.g. "price", "traceability.journey"), scrolled
+        into view: the CMS draws a field only once it is on screen."""
+        found = self.page.locator(f'section[data-key-path="{key_path}"]')
+        parent = key_path.rpartition(".")[0]
+        if parent and not found.count():
+            self.field(parent)
+        for _ in range(40):
+            if found.count():
+                found.scroll_into_view_if_needed()
+                return found
+            self.page.mouse.move(300, 600)
+            self.page.mouse.wheel(0, 300)
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"no field {key_path} in the form")
 
     def file_text(self, rel: str) -> str:
         found = self.page.evaluate(_READ, rel)
@@ -182,3 +194,69 @@ def test_edit_a_product_price_stars_and_journey(cms, tmp_path, capsys):
     assert "185.000 ₫" in doc.find("p", class_="product-price").text
     assert "4 sao" in doc.find("p", class_="product-stars").text
     assert "Bán tại điểm OCOP" in doc.text and "02/09/2025" in doc.text
+
+
+def choose(cms: Cms, key_path: str, option: str) -> None:
+    """Pick an option of a select or relation field (a drop-down list)."""
+    cms.field(key_path).get_by_role("combobox").click()
+    cms.page.get_by_role("option", name=option, exact=True).click()
+
+
+def photo(path: Path) -> Path:
+    image = Image.new("RGB", (1200, 900), (196, 150, 40))
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def test_create_a_product_with_a_photo(cms, tmp_path, capsys):
+    cms.open(ROOT / "content")
+    known = set(cms.page.evaluate(_READ, "content/products/"))
+    cms.page.get_by_role("button", name="Tạo bài viết mới").click()
+    cms.field("title").locator("input").fill("Mật ong bạc hà Đồng Tân")
+    choose(cms, "category", "Thực phẩm")
+    choose(cms, "commune", "Hữu Lũng")
+    choose(cms, "producer", "Hợp tác xã Cai Kinh")
+    cms.field("price").locator("input").fill("250000")
+    cms.field("unit").locator("input").fill("chai 500 ml")
+    # The drop zone's own file input (what "Thả tệp ảnh vào đây" and a dropped photo use).
+    cms.field("images").locator("input[type=file]").first.set_input_files(photo(tmp_path / "mat-ong.jpg"))
+    cms.field("alt").locator("input").fill("Chai mật ong màu vàng")
+    cms.page.get_by_role("button", name="Lưu", exact=True).click()
+    folder = "content/products/mat-ong-bac-ha-dong-tan/"
+    for _ in range(100):
+        new = set(cms.page.evaluate(_READ, "content/products/")) - known
+        if folder + "index.md" in new:
+            break
+        cms.page.wait_for_timeout(100)
+    assert new == {folder + "index.md", folder + "mat-ong.jpg"}  # a bundle: the photo beside its index.md
+
+    content = tmp_path / "content"
+    cms.saved(content)
+    meta = front_matter((content / "products/mat-ong-bac-ha-dong-tan/index.md").read_text(encoding="utf-8"))
+    assert meta["images"] == ["mat-ong.jpg"] and meta["price"] == "250000" and meta["producer"] == "htx-cai-kinh"
+    code, said = build(content, tmp_path / "output", capsys)
+    assert code == 0, said
+    doc = product_page(tmp_path / "output", "mat-ong-bac-ha-dong-tan")
+    assert doc.find("h1").text == "Mật ong bạc hà Đồng Tân"
+    img = doc.find("img", alt="Chai mật ong màu vàng")
+    assert img is not None, "the product page shows no photo"
+    src = img.attrs["src"].split("?")[0].removeprefix("/ocop-huu-lung/")
+    assert (tmp_path / "output" / src).is_file() and "mat-ong" in src
+    assert "250.000 ₫" in doc.find("p", class_="product-price").text
+
+
+def test_a_value_the_build_refuses_fails_with_the_usual_message(cms, tmp_path, capsys):
+    rel = "content/products/na-hoa-lac/index.md"
+    cms.open(ROOT / "content")
+    cms.page.get_by_text("Na Hòa Lạc", exact=True).click()
+    cms.field("certificate.valid_until").locator("input").fill("2019-01-01")  # before its date, 2020-10-02
+    saved = cms.save(rel)
+    content = tmp_path / "content"
+    cms.saved(content)
+    output = tmp_path / "output"
+    code, said = build(content, output, capsys)
+    line = next(n for n, text in enumerate(saved.splitlines(), 1) if text.strip().startswith("valid_until:"))
+    assert code == 1
+    assert (f"products/na-hoa-lac/index.md:{line}: error: certificate.valid_until: ngày hết hiệu lực (01/01/2019) "
+            "đứng trước ngày cấp (02/10/2020)") in said
+    assert "Không tạo trang: 1 lỗi cần sửa" in said and not output.exists()
