@@ -1,6 +1,8 @@
 // Bundle @sveltia/cms's npm entry into one self-contained ES module, with no request to another host:
 // - the UI fonts are inlined as data: URLs (the npm entry loads them beside the script);
 // - the GitHub status check (www.githubstatus.com) reads an empty answer and reports "unknown";
+// - the fallback loaders of code highlighting from unpkg.com point at an empty data: URL;
+// - the CSS fallback URLs of the fonts (cdn.jsdelivr.net) are emptied;
 // - code-highlighting grammars (unpkg/@shikijs), image encoders, the map widget and the other UI
 //   languages are left out: the catalog's forms use none of them, and what is left out fails with a
 //   clear error instead of a request.
@@ -43,6 +45,12 @@ const plugin = {
       const status = 'https://www.githubstatus.com/api/v2/status.json';
       if (!code.includes(status) || assets < 3) throw new Error('the npm entry changed: check tools/cms/build.mjs');
       code = code.replace(status, 'data:application/json,{}');
+      // The default code-highlighting loaders (replaced by the npm entry's own, kept as a fallback) would
+      // import from unpkg: point them at nothing instead.
+      for (const cdn of ['`https://unpkg.com/@shikijs`', '`https://unpkg.com/@sveltia/ui`']) {
+        if (!code.includes(cdn)) throw new Error(`the npm entry changed (${cdn}): check tools/cms/build.mjs`);
+        code = code.replace(cdn, '`data:text/javascript,left-out`');
+      }
       return { contents: code, loader: 'js' };
     });
   },
@@ -54,3 +62,9 @@ await esbuild.build({
   nodePaths: [path.join(process.cwd(), 'node_modules')], plugins: [plugin], logLevel: 'warning',
   charset: 'utf8',
 });
+
+// The UI's CSS names the same fonts on a CDN as a fallback; the fonts are inlined above, so drop those URLs.
+const bundle = fs.readFileSync(out, 'utf8');
+const cdnFont = /url\(https:\/\/cdn\.jsdelivr\.net\/fontsource\/[^)]*\)/g;
+if (!cdnFont.test(bundle)) throw new Error('the UI fonts changed: check tools/cms/build.mjs');
+fs.writeFileSync(out, bundle.replace(cdnFont, 'url(data:,)'));
