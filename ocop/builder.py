@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .admin import ADMIN, BUNDLE, admin_pages, bundle_bytes, bundle_info
 from .assets import asset_versions, collect_assets
 from .cache import BuildCache
 from .config import Config
@@ -250,6 +251,9 @@ class Builder:
             files.update((path, (key, lambda data=data: data)) for path, data in sitemap_files(site, jobs).items())
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
+        for path, data in admin_pages(config, load_refdata(config.data_dir)).items():  # /admin/: the web forms
+            files[path] = (_digest(data), lambda data=data: data)
+        files[ADMIN + BUNDLE] = (bundle_info()["sha256"].encode("ascii"), bundle_bytes)  # unpacked only when new
         return files
 
     @staticmethod

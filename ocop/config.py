@@ -43,6 +43,14 @@ class Kiosk:
 
 
 @dataclass(frozen=True)
+class Admin:
+    """The web forms at /admin/ (ocop.admin): the GitHub repository they save to."""
+
+    repo: str = ""  # owner/name; empty: read from base_url (https://owner.github.io/name/)
+    branch: str = "main"
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting of one build, with defaults for all of them."""
 
@@ -55,6 +63,7 @@ class Config:
     kiosk: Kiosk = field(default_factory=Kiosk)
     payment: Payment = field(default_factory=Payment)
     account: Account | None = None  # [payment] checked against data/banks.yaml; None: pay at the counter
+    admin: Admin = field(default_factory=Admin)
     root: Path = PROJECT_ROOT
     content_dir: Path = PROJECT_ROOT / "content"
     output_dir: Path = PROJECT_ROOT / "output"
@@ -152,7 +161,7 @@ def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
                           f"ví dụ title = \"Sản phẩm OCOP\" ({exc})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: tệp phải lưu với bảng mã UTF-8") from None
-    sections = {"programme": Programme, "showroom": Showroom, "kiosk": Kiosk, "payment": Payment}
+    sections = {"programme": Programme, "showroom": Showroom, "kiosk": Kiosk, "payment": Payment, "admin": Admin}
     top = {"title", "description", "base_url", "language"}
     values: dict[str, object] = {"config_path": path}
     for key, value in raw.items():

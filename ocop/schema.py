@@ -106,6 +106,14 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (có phải ý bạn là \"{match[0]}\"?)" if match else ""
 
 
+def is_blank(raw: object) -> bool:
+    """Whether a value says nothing: null, empty text (quoted or not: forms write optional fields as ""),
+    or a group with no field in it; such an optional field is absent, a required one missing."""
+    if isinstance(raw, Scalar):
+        return raw.is_null or not raw.text.strip()
+    return isinstance(raw, dict) and not raw.get("__lines__")
+
+
 class Reader:
     """Reads a front-matter mapping against a schema, collecting problems for one file."""
 
@@ -134,7 +142,7 @@ class Reader:
             name = prefix + key
             raw = meta.get(key)
             line = lines.get(key, meta.get("__line__", 0))
-            blank = isinstance(raw, Scalar) and (raw.is_null or (spec.required and not raw.text.strip()))
+            blank = is_blank(raw)
             if raw is None or blank:
                 if spec.required:
                     self.error(meta.get("__line__", 0) if key not in lines else line, name,

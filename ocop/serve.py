@@ -39,6 +39,8 @@ from .errors import ContentErrors, Problem, SiteError
 from .builder import Builder
 from .config import Config
 
+mimetypes.add_type("application/yaml", ".yml")  # /admin/config.yml (ocop.admin)
+
 QUIET = 0.05  # seconds without a new change before a rebuild (editors save in several steps within a few ms)
 POLL_MS = 250  # the fallback watcher's walk
 # What a save, a new file, a deletion or a rename looks like; reads (opened, closed unwritten) and a folder's
