@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .incremental import Kept, keeper
 from .qr import QrCode
 from .render import LANGUAGES, PageJob, in_language, render_pages
-from .site import Listing, Site
+from .site import Listing, Site, attract_products
 
 PREFIX = "kiosk/"
 SEARCH_TEMPLATE = "kiosk/search.html"
@@ -75,7 +75,7 @@ def kiosk_jobs(site: Site, env: jinja2.Environment, kept: Kept | None = None) ->
     has_search = SEARCH_TEMPLATE in env.list_templates()
     shared = {"has_search": has_search}  # `browse` only for the pages that show it: an edit in `serve` re-renders few
     head = [PageJob(PREFIX + "index.html", "kiosk/home.html",
-                    {**shared, "browse": browse, "attract": site.featured or site.products[:6]})]
+                    {**shared, "browse": browse, "attract": attract_products(site)})]
     head.append(PageJob(PREFIX + "san-pham/index.html", "kiosk/listing.html",
                         {**shared, "title_key": "all_products", "title": "", "products": site.products, "kind": "all"}))
     for kind, index_path in (("stars", "sao/"), ("group", "nhom/"), ("commune", "xa/")):

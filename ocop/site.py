@@ -55,6 +55,65 @@ def head(listing: Listing) -> ListingHead:
 
 
 @dataclass(frozen=True)
+class Stats:
+    """The programme's honest figures on the build date (the statistics page): a certificate counts only
+    while it is valid; one that ended no longer makes its product a certified OCOP product."""
+
+    valid: int  # ranked products whose certificate is valid on the build date (those ending soon included)
+    expiring: int  # of those, the ones ending within 90 days
+    expired: int  # ranked products whose certificate has ended
+    by_group: tuple[tuple[Group, tuple[int, ...]], ...]  # each group: products by STAT_LEVELS
+    by_year: tuple[tuple[int, int, int], ...]  # (year, valid, expired) certificates by the year they end, every year
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return STAT_LEVELS
+
+    @property
+    def group_max(self) -> int:
+        return max((sum(counts) for _, counts in self.by_group), default=0)
+
+    @property
+    def year_max(self) -> int:
+        return max((valid + expired for _, valid, expired in self.by_year), default=0)
+
+
+# The columns of Stats.by_group: valid certificates by star level, then expired certificates, then unranked.
+STAT_LEVELS = ("5", "4", "3", "expired", "unranked")
+
+
+def is_expired(product: Product, today: dt.date) -> bool:
+    """Whether the product's certificate has ended on `today` (False without one)."""
+    return product.certificate is not None and product.certificate.status(today) == "expired"
+
+
+def programme_stats(products: tuple[Product, ...], groups: tuple[Group, ...], today: dt.date) -> Stats:
+    """Count valid, expiring and expired certificates, products by group and level, certificates by end year."""
+    levels = {(g.slug, level): 0 for g in groups for level in STAT_LEVELS}
+    years: dict[int, list[int]] = {}
+    valid = expiring = expired = 0
+    for p in products:
+        status = p.certificate.status(today) if p.is_ranked and p.certificate else None
+        level = "unranked" if status is None else "expired" if status == "expired" else str(p.stars)
+        levels[p.group.slug, level] = levels.get((p.group.slug, level), 0) + 1
+        if status is None:
+            continue
+        expired += status == "expired"
+        valid += status != "expired"
+        expiring += status == "expiring"
+        years.setdefault(p.certificate.valid_until.year, [0, 0])[status == "expired"] += 1  # type: ignore[union-attr]
+    by_group = tuple((g, tuple(levels[g.slug, level] for level in STAT_LEVELS)) for g in groups)
+    span = range(min(years), max(years) + 1) if years else range(0)
+    by_year = tuple((year, *years.get(year, (0, 0))) for year in span)
+    return Stats(valid, expiring, expired, by_group, by_year)  # type: ignore[arg-type]
+
+
+def attract_products(site: "Site") -> tuple[Product, ...]:
+    """What the kiosk's attract loop shows: the featured products, else the first six still certified or unranked."""
+    return site.featured or tuple(p for p in site.products if not is_expired(p, site.today))[:6]
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates need, sorted and grouped; no file I/O."""
 
@@ -74,6 +133,7 @@ class Site:
     certificates_due: tuple[Product, ...]  # ranked, certificate expired or ending within 90 days, soonest first
     heads: dict[str, tuple[ListingHead, ...]]  # "group", "commune", "stars" -> the listings without products
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
+    stats: Stats | None = None  # the statistics page's figures
 
 
 def certificates_due(ranked: tuple[Product, ...], today: dt.date, before: tuple[Product, ...] | None = None) -> tuple[Product, ...]:
@@ -141,14 +201,14 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
     by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
-    featured = tuple(p for p in products if p.featured)
+    featured = tuple(p for p in products if p.featured and not is_expired(p, config.today))  # expired: not featured
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}
     site = Site(config, config.today, products, producers, pages, groups, communes, stars, featured, by_producer,
                 counts, pictures, ranked, certificates_due(ranked, config.today, previous.certificates_due if previous else None),
                 {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)), "stars": tuple(map(head, stars))},
-                {"products": len(products), "ranked": len(ranked)})
+                {"products": len(products), "ranked": len(ranked)}, programme_stats(products, ref.groups, config.today))
     return site if previous is None else reuse_equal(site, previous)
 
 
