@@ -15,7 +15,7 @@ from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
 from .kiosk import SW_PATH as KIOSK_WORKER, kiosk_files
 from .refdata import load_refdata
-from .search import INDEX_PATH as SEARCH_INDEX, search_index
+from .search import search_indexes
 from .render import load_all_translations, make_environment, page_jobs, render_pages
 from .site import Site, build_site
 
@@ -76,8 +76,9 @@ def render_site(config: Config, memo=None) -> BuildResult:
     changes.part("images", image_files)
     files.update({f"assets/{name}": data for name, data in assets.items()})
     changes.part("assets", assets)
-    files[SEARCH_INDEX] = search_index(site, kept)  # before the kiosk, whose service worker precaches it
-    changes.file(SEARCH_INDEX)
+    for path, data in search_indexes(site, t, kept).items():  # before the kiosk, whose service worker precaches them
+        files[path] = data
+        changes.file(path)
     kiosk = kiosk_files(site, env, t, files, memo.pages if memo else None, kept, changes.paths)
     files.update(kiosk)
     kiosk_pages = memo.pages.changed("kiosk") if memo is not None else None
