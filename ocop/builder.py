@@ -13,6 +13,7 @@ from .errors import ContentErrors, Problem
 from .incremental import Changes, keeper
 from .exports import products_csv, products_json, robots_txt, sitemap_xml
 from .images import product_pictures
+from .links import body_link_problems
 from .kiosk import SW_PATH as KIOSK_WORKER, kiosk_files
 from .refdata import load_refdata
 from .search import search_indexes
@@ -90,6 +91,10 @@ def render_site(config: Config, memo=None) -> BuildResult:
     files[".nojekyll"] = b""
     for path in ("products.json", "products.csv", "sitemap.xml", "robots.txt", ".nojekyll"):
         changes.file(path)
+    dead = body_link_problems(site.products + site.producers + site.pages, files, config.base_path,
+                              config.content_dir.parent, memo.kept if memo is not None else None)
+    if dead:
+        raise ContentErrors(dead + [p for p in warnings if not p.is_error])
     if memo is not None and changes.paths is None:
         memo.pages.prune(files)  # pages no longer made (a product deleted); none when every part kept its paths
     return BuildResult(site, files, warnings, changes.paths, changes.parts)

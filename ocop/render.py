@@ -17,6 +17,7 @@ from .config import Config
 from .errors import ConfigError, TemplateError
 from .diff import changed_at, note_swap, swapped_from
 from .incremental import Kept, SiteView, keeper, note_keys
+from .markup import rebase_links
 from .models import Product
 from .parallel import map_in_order
 from .qr import qr_svg
@@ -277,6 +278,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> jinja2.Environme
         return text.replace(".", current["t"].get("thousands_separator", "."))
 
     env.filters.update(
+        site_links=lambda body: Markup(rebase_links(str(body), url, base_path)),  # root-absolute body links
         price=lambda amount: thousands(format_price(amount)),
         date=format_date,
         number=lambda value: thousands(format_number(value)),
