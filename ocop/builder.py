@@ -8,6 +8,7 @@ a name it read stands for something else now; the staged files then replace thei
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .content import load_catalog
 from .errors import ContentErrors, Problem
 from .exports import products_csv, products_json, robots_txt, sitemap_files
 from .images import product_pictures
+from .links import body_link_problems
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
 from .names import Scope, config_fingerprint, fingerprint, ident
 from .output import Staging, write_file
@@ -30,7 +32,7 @@ from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
 from .render import PageJob, RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
     product_qr_target, render_page
-from .search import INDEX_PATH as SEARCH_INDEX, search_index
+from .search import search_index_paths, search_indexes
 from .site import Site, build_site
 from .state import BuildState, Output, code_version, folder_id, load_state, save_state, state_path
 
@@ -162,7 +164,7 @@ class Builder:
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
-            files = self._files(site, scope, public, assets, image_files, old)
+            files = self._files(site, scope, texts, public, assets, image_files, old)
             for path, (key, make) in files.items():
                 out = old.get(path)
                 if out is not None and out.key == key:
@@ -182,6 +184,10 @@ class Builder:
             if SW_PATH not in old or old[SW_PATH].digest != outputs[SW_PATH].digest:
                 staging.write(SW_PATH, worker)
                 written.append(SW_PATH)
+            dead = body_link_problems(site.products + site.producers + site.pages, outputs, config.base_path,
+                                      config.content_dir.parent)
+            if dead:
+                raise ContentErrors(dead + [p for p in warnings if not p.is_error])
             removed = sorted(old.keys() - outputs.keys())
             staging.commit(not trusted, written, removed)
         except BaseException:
@@ -223,8 +229,8 @@ class Builder:
         return outputs, written
 
     @staticmethod
-    def _files(site: Site, scope: Scope, jobs: list[PageJob], assets: dict[str, bytes], image_files: dict[str, bytes],
-               old: dict[str, Output]) -> dict:
+    def _files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], assets: dict[str, bytes],
+               image_files: dict[str, bytes], old: dict[str, Output]) -> dict:
         """{path: (key, make)} of every output file that is not a page: a file whose key is the same as
         last time is kept without being made."""
         config = site.config
@@ -239,8 +245,10 @@ class Builder:
             files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
         for url in outside_links(site):
             files[link_qr_path(url)] = (url.encode("utf-8"), lambda url=url: qr_svg(url))
-        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) for name in sorted(scope.entities)]))
-        files[SEARCH_INDEX] = (catalog, lambda: search_index(site))
+        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) for name in sorted(scope.entities)], texts))
+        indexes = functools.cache(lambda: search_indexes(site, texts))  # every language's, once, when needed
+        for path in search_index_paths():
+            files[path] = (catalog, lambda path=path: indexes()[path])
         files["products.json"] = (catalog, lambda: products_json(site))
         files["products.csv"] = (catalog, lambda: products_csv(site))
         key = fingerprint((origin, [job.path for job in jobs]))

@@ -37,6 +37,11 @@ def editorial_warnings(site: Site, config: Config) -> list[Problem]:
             if left < 0:
                 found.append(Problem(product.source, line, "certificate", f"giấy chứng nhận đã hết hạn ngày {until}; "
                                      "cần cập nhật giấy chứng nhận mới hoặc bỏ hạng sao", "warning"))
+                if product.featured:
+                    found.append(Problem(product.source, lines.get("featured", 0), "featured", "giá trị true bị bỏ qua: "
+                                         f"giấy chứng nhận đã hết hạn ngày {until}, nên sản phẩm không còn được giới thiệu "
+                                         "trên trang chủ và kiosk (vẫn có trong danh mục); cập nhật giấy chứng nhận mới "
+                                         "hoặc bỏ dòng featured", "warning"))
             elif left <= EXPIRING_DAYS:
                 found.append(Problem(product.source, line, "certificate", f"giấy chứng nhận sắp hết hạn: còn {left} ngày "
                                      f"(đến {until}); hãy chuẩn bị hồ sơ đánh giá lại", "warning"))

@@ -87,6 +87,7 @@ def _producer(slug: str, source: Source, ref: RefData, content_dir: Path, proble
         slug=slug, source=source.rel, name=v["name"], name_en=v["name_en"] or "", kind=v["kind"], place=v["commune"],
         address=v["address"] or "", phone=v["phone"] or "", email=v["email"] or "", website=v["website"] or "",
         representative=v["representative"] or "", body_html=_body(source.body), sample_note=v["sample_note"] or "",
+        body_en_html=_body(v["body_en"] or ""),
     )
 
 

@@ -69,11 +69,18 @@ CSV_HEADERS = {
 }
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): =, +, -, @, tab, carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: object) -> str:
-    """One CSV cell: None and booleans empty (never "None"/"True"), other values as text."""
+    """One CSV cell: None and booleans empty (never "None"/"True"), other values as text; text that a
+    spreadsheet would run as a formula gets a leading ' (OWASP), which Excel shows as plain text.
+    Numbers (prices, stars) are never negative, so no number is changed; products.json keeps the true text."""
     if value is None or isinstance(value, bool):
         return ""
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_rows(rows: list[list[str]]) -> str:

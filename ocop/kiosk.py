@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .pages import paged_jobs
 from .render import LANGUAGES, PageJob, in_language
-from .site import Listing, Site
+from .site import Listing, Site, attract_products
 
 PREFIX = "kiosk/"
 SEARCH_TEMPLATE = "kiosk/search.html"
@@ -58,7 +58,7 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
     has_search = SEARCH_TEMPLATE in env.list_templates()
     shared = {"has_search": has_search}
     made = [PageJob(PREFIX + "index.html", "kiosk/home.html",
-                    {**shared, "browse": browse, "attract": site.featured or site.products[:6]})]
+                    {**shared, "browse": browse, "attract": attract_products(site)})]
     made += paged_jobs(PREFIX + "san-pham/", "kiosk/listing.html", site.products,
                        {**shared, "title_key": "all_products", "title": "", "kind": "all"})
     for kind, index_path, listings in (("stars", "sao/", site.star_levels), ("group", "nhom/", site.groups),

@@ -26,6 +26,9 @@ _SCHEMES = {"http", "https", "mailto", "tel"}
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _H1 = re.compile(r"<(/?)h1\b")
+# A root-absolute address ("/san-pham/x/", not "//host/") in a link or image of sanitised HTML (nh3 writes
+# every attribute in double quotes).
+_ROOT_URL = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")(/(?!/)[^"]*)(")')
 
 _converter = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
 
@@ -77,3 +80,31 @@ def summary(body_html: str, limit: int = 160) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:.") + "…"
+
+
+def root_urls(body_html: str) -> list[str]:
+    """The root-absolute addresses that the links and images of sanitised HTML name, in order."""
+    return [match.group(2) for match in _ROOT_URL.finditer(body_html)]
+
+
+def site_path(url: str, base_path: str) -> str:
+    """The site path a root-absolute body address means, without the base path when the editor wrote it
+    ("/san-pham/x/" and "/ocop-huu-lung/san-pham/x/" both give "san-pham/x/"); a last part without a dot
+    is a page folder ("/san-pham/x" gives "san-pham/x/")."""
+    path, mark, rest = html.unescape(url).partition("#")
+    path, qmark, query = path.partition("?")
+    if base_path != "/" and (path + "/").startswith(base_path):
+        path = path[len(base_path) - 1:]
+    path = path.lstrip("/")
+    if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return path + qmark + query + mark + rest
+
+
+def rebase_links(body_html: str, url, base_path: str) -> str:
+    """Sanitised HTML with its root-absolute links and image sources put under the site's base path, in the
+    page's language (`url` is the template's url(): "/san-pham/x/" -> "/ocop-huu-lung/en/san-pham/x/")."""
+    if "=\"/" not in body_html:
+        return body_html
+    return _ROOT_URL.sub(lambda m: m.group(1) + html.escape(url(site_path(m.group(2), base_path))) + m.group(3),
+                         body_html)

@@ -161,6 +161,7 @@ class Producer:
     representative: str
     body_html: str
     sample_note: str
+    body_en_html: str = ""
 
     @property
     def path(self) -> str:

@@ -12,6 +12,7 @@ import yaml
 
 from .config import Config
 from .errors import ConfigError, TemplateError
+from .markup import rebase_links
 from .names import ENTITY_NAMES, NamedMap
 from .qr import link_qr_path
 from .site import Site
@@ -263,6 +264,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
                        languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
     env.filters.update(
+        site_links=lambda body: Markup(rebase_links(str(body), url, base_path)),  # root-absolute body links
         price=lambda amount: thousands(format_price(amount)),
         date=format_date,
         number=lambda value: thousands(format_number(value)),

@@ -78,6 +78,7 @@ PRODUCER = {
     "email": Field("email", "thư điện tử"),
     "website": Field("url", "trang web (https://...)"),
     "representative": Field("text", "người đại diện"),
+    "body_en": Field("text", "đoạn giới thiệu bằng tiếng Anh (không bắt buộc)"),
     "sample_note": Field("text", "ghi chú: thông tin nào là dữ liệu mẫu"),
     "sources": Field("texts", "nguồn tham khảo"),
 }

@@ -10,6 +10,7 @@ from .images import Picture
 from .content import Catalog
 from .models import Commune, Group, Page, Producer, Product
 from .refdata import RefData
+from .stats import Stats, is_expired, programme_stats
 from .text import sort_key
 
 STAR_LEVELS = (5, 4, 3)
@@ -50,6 +51,11 @@ def head(listing: Listing) -> ListingHead:
                        listing.group, listing.commune, listing.stars)
 
 
+def attract_products(site: "Site") -> tuple[Product, ...]:
+    """What the kiosk's attract loop shows: the featured products, else the first six still certified or unranked."""
+    return site.featured or tuple(p for p in site.products if not is_expired(p, site.today))[:6]
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything the templates need, sorted and grouped; no file I/O."""
@@ -71,6 +77,7 @@ class Site:
     heads: dict[str, tuple[ListingHead, ...]]  # "group", "commune", "stars" -> the listings without products
     counts: dict[str, int]  # "products", "ranked" -> how many (pages that show only the number)
     shelf: dict  # product slug -> ocop.showroom.ShelfItem (content/showroom.yaml)
+    stats: Stats  # the statistics page's figures
 
 
 def certificates_due(ranked: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
@@ -164,7 +171,7 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
     by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
-    featured = tuple(p for p in products if p.featured)
+    featured = tuple(p for p in products if p.featured and not is_expired(p, config.today))  # expired: not featured
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}
@@ -174,4 +181,4 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
                 NamedMap("site:heads", {"group": tuple(map(head, groups)), "commune": tuple(map(head, communes)),
                                         "stars": tuple(map(head, stars))}),
                 NamedMap("site:counts", {"products": len(products), "ranked": len(ranked)}),
-                NamedMap("site:shelf", catalog.shelf))
+                NamedMap("site:shelf", catalog.shelf), programme_stats(products, ref.groups, config.today))

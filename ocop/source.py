@@ -19,6 +19,7 @@ from .errors import Problem
 _HANDLER = frontmatter.YAMLHandler()
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 @dataclass
@@ -47,13 +48,27 @@ class Source:
     line: int = 1
 
 
-def _node_value(node: yaml.Node, offset: int, rel: str, problems: list[Problem], field_name: str) -> object:
-    """Turn a composed YAML node into Scalars, lists and dicts, keeping lines."""
+class _AliasFound(Exception):
+    """The front matter repeats a node through a YAML alias (*name)."""
+
+
+def _node_value(node: yaml.Node, offset: int, rel: str, problems: list[Problem], field_name: str,
+                seen: set[int] | None = None) -> object:
+    """Turn a composed YAML node into Scalars, lists and dicts, keeping lines.
+
+    A node met twice is an alias (*name): the schema has no use for one, and expanding them is how a
+    file of a few lines asks for billions of values (the "billion laughs"), so they stop the reading.
+    """
+    if seen is None:
+        seen = set()
+    if id(node) in seen:
+        raise _AliasFound
+    seen.add(id(node))
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, line, node.style in ("'", '"', "|", ">"))
     if isinstance(node, yaml.SequenceNode):
-        return [_node_value(item, offset, rel, problems, field_name) for item in node.value]
+        return [_node_value(item, offset, rel, problems, field_name, seen) for item in node.value]
     result: dict = {}
     lines: dict = {}
     for key_node, value_node in node.value:
@@ -66,7 +81,7 @@ def _node_value(node: yaml.Node, offset: int, rel: str, problems: list[Problem],
         if key in result:
             problems.append(Problem(rel, key_line, name, f"khoá bị ghi hai lần (lần đầu ở dòng {lines[key]}); chỉ giữ một"))
             continue
-        result[key] = _node_value(value_node, offset, rel, problems, name)
+        result[key] = _node_value(value_node, offset, rel, problems, name, seen)
         lines[key] = key_line
     result["__lines__"] = lines
     result["__line__"] = line
@@ -116,6 +131,21 @@ def _syntax_problem(exc: yaml.YAMLError, fm_text: str, offset: int, rel: str) ->
     return Problem(rel, index + 1 + offset, field_name, f"lỗi cú pháp YAML: {text}")
 
 
+def _alias_problems(fm_text: str, offset: int, rel: str) -> list[Problem]:
+    """One error per line that uses an alias (*name), naming the top-level field it sits in."""
+    lines = fm_text.split("\n")
+    found: dict[int, Problem] = {}
+    for event in yaml.parse(fm_text, Loader=_Loader):
+        if not isinstance(event, yaml.AliasEvent) or event.start_mark.line in found:
+            continue
+        index = event.start_mark.line
+        field_name = next((m.group(1) for m in map(_TOP_KEY.match, reversed(lines[:index + 1])) if m), "")
+        found[index] = Problem(rel, index + 1 + offset, field_name,
+                               f"bí danh YAML *{event.anchor} (lặp lại giá trị đánh dấu bằng &) không được dùng trong "
+                               "nội dung; hãy viết giá trị ra đầy đủ, hoặc đặt trong ngoặc kép nếu chữ bắt đầu bằng *")
+    return list(found.values())
+
+
 def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Problem]]:
     """Read and split one content file; return the source or the problems that stop it."""
     rel = path.relative_to(content_dir.parent).as_posix() if path.is_relative_to(content_dir.parent) else str(path)
@@ -147,7 +177,10 @@ def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Prob
     problems: list[Problem] = []
     if node is None or not isinstance(node, yaml.MappingNode):
         return None, [Problem(rel, offset + 1, "", "phần thông tin đầu trang phải là các dòng dạng khoá: giá trị (ví dụ title: Na Cai Kinh)")]
-    meta = _node_value(node, offset, rel, problems, "")
+    try:
+        meta = _node_value(node, offset, rel, problems, "")
+    except _AliasFound:
+        return None, _alias_problems(fm_text, offset, rel)
     assert isinstance(meta, dict)
     body_line = leading + fm_text.count("\n") + 1  # line 0 of body is the rest of the closing ---
     if "\0" in body:  # never valid in HTML, and ocop.render uses it to mark spliced fragments

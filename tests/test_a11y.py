@@ -11,7 +11,9 @@ from browser_support import kiosk_sale_screens, static_server, stop_static_serve
 from tools_support import axe_violations, format_axe
 
 PAGES = {"home": "", "product": "san-pham/na-cai-kinh/", "listing": "nhom/thuc-pham/", "stats": "thong-ke/",
-         "kiosk home": "kiosk/", "kiosk product": "kiosk/san-pham/na-cai-kinh/"}
+         "kiosk home": "kiosk/", "kiosk product": "kiosk/san-pham/na-cai-kinh/",
+         "producer": "chu-the/htx-cai-kinh/", "search": "tim-kiem/", "page with body links": "trang/diem-ban-ocop/",
+         "kiosk search": "kiosk/tim-kiem/"}
 AXE = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
 
 

@@ -313,7 +313,7 @@ def test_products_json_fields(site):
 
 def test_sample_statistics_progress(sample_output):
     doc = parse_html(sample_output / "thong-ke/index.html")
-    assert doc.find("p", class_="big").text == "10 / 15 sản phẩm đạt 3 sao trở lên"
+    assert doc.find("p", class_="big").text == "4 / 15 sản phẩm có giấy chứng nhận OCOP còn hiệu lực"
     table = doc.find("h2", id="by-stars").parent.find("table")
     rows = {tr.find("th").text: tr.find("td").text for tr in table.find_all("tr") if tr.find("td")}
     assert rows["OCOP 4 sao"] == "2" and rows["OCOP 3 sao"] == "8" and rows["Chưa xếp hạng"] == "3"

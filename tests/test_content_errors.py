@@ -232,3 +232,63 @@ def test_symlinked_image_outside_content_is_refused(good_site, build, tmp_path):
     assert (f"{X}:19: error: images: đường dẫn \"anh.jpg\" đi ra ngoài thư mục nội dung; ảnh phải nằm trong "
             "thư mục content (tốt nhất là cạnh tệp .md)") in err.splitlines()
     assert tree_digest(tmp_path / "output") == before
+
+
+def alias_bomb() -> str:
+    """A product whose tags expand to 9**9 (387 million) values through nested YAML aliases ("billion laughs")."""
+    lines = ['lol: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for before, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}{name}: &{name} [" + ", ".join([f"*{before}"] * 9) + "]")
+    return variant(("tags: [mật ong]", "\n".join(lines) + "\ntags: *i"))
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_yaml_alias_bomb_is_refused_quickly_under_a_memory_and_time_cap(good_site, tmp_path, command):
+    """Under 1 GiB of address space and 20 s of CPU (the whole command, Python start included), the file gets
+    `file:line: tags` and exit 1; before the fix it was still expanding aliases after minutes."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    content, digest = good_site
+    write_files(content, {"products/x.md": alias_bomb()})
+    tags_line = alias_bomb().split("\n").index("tags: *i") + 1
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+
+    args = [sys.executable, str(ROOT / "build.py"), command, "--content", str(content), "--today", TODAY]
+    if command == "build":
+        args += ["--output", str(tmp_path / "output"), "--no-cache"]
+    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=60, preexec_fn=cap)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert f"{X}:{tags_line}: error: tags: bí danh YAML *i" in out
+    assert "Traceback" not in out and tree_digest(tmp_path / "output") == digest
+
+
+def test_yaml_alias_bomb_is_answered_within_a_second_of_cpu(good_site, tmp_path):
+    """The reader alone, in a child process allowed one CPU second beyond what its imports took."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    content, _ = good_site
+    write_files(content, {"products/x.md": alias_bomb()})
+    script = (
+        "import resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from ocop.source import read_source\n"
+        "used = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "limit = int(used.ru_utime + used.ru_stime) + 2\n"  # whole CPU seconds: 1 to 2 s beyond what imports took
+        "resource.setrlimit(resource.RLIMIT_CPU, (limit, limit))\n"
+        "source, problems = read_source(Path(sys.argv[1]) / 'products/x.md', Path(sys.argv[1]))\n"
+        "print(source, *problems, sep='\\n')\n")
+    done = subprocess.run([sys.executable, "-c", script, str(content)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("None\n") and ": error: tags: bí danh YAML *i" in done.stdout

