@@ -22,7 +22,7 @@ from .content import load_catalog
 from .errors import ContentErrors, Problem
 from .exports import products_csv, products_json, robots_txt, sitemap_files
 from .images import product_pictures
-from .links import body_link_problems
+from .bodylinks import body_link_problems
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
 from .names import Scope, config_fingerprint, fingerprint, ident
 from .output import Staging, write_file
@@ -30,7 +30,8 @@ from .pages import page_jobs
 from .parallel import map_in_order
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
-from .render import PageJob, RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
+from .paths import PageJob
+from .render import RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
     product_qr_target, render_page
 from .search import search_index_paths, search_indexes
 from .site import Site, build_site
@@ -64,7 +65,7 @@ class BuildReport:
     """What one build did."""
 
     site: Site | None
-    pages: int = 0  # HTML pages in the site
+    pages: int = 0  # pages rendered from templates
     rendered: int = 0  # of them, rendered by this build
     changed: list[str] = field(default_factory=list)  # output files written or removed
     size: int = 0  # bytes of the whole output
@@ -268,5 +269,6 @@ class Builder:
     def _report(state: BuildState, site: Site | None, changed: list[str], rendered: int,
                 warnings: tuple[Problem, ...] = ()) -> BuildReport:
         sizes = [(out.size, path) for path, out in state.outputs.items()]
-        return BuildReport(site, sum(1 for path in state.outputs if path.endswith(".html")), rendered, changed,
+        pages = sum(1 for out in state.outputs.values() if out.reads)  # rendered from templates (they read something)
+        return BuildReport(site, pages, rendered, changed,
                            sum(size for size, _ in sizes), max(sizes, default=(0, "")), warnings)

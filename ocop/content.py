@@ -10,7 +10,8 @@ from .errors import Problem, astuple_key
 from .markup import plain_text, render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
-from .schema import PAGE, PRODUCER, PRODUCT, Reader, suggest
+from .reader import Reader, suggest
+from .schema import PAGE, PRODUCER, PRODUCT
 from .showroom import ShelfItem, load_shelf
 from .source import Source, read_source
 from .text import format_date, slugify

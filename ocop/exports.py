@@ -8,7 +8,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .models import Product
-from .render import LANGUAGES, localised
+from .paths import LANGUAGES, localised
 from .site import Site
 
 

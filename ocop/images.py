@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import struct
 import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import PIL
 from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
+from .imagestore import Processed, read_cached, write_cached
 from .models import Product
 from .text import slugify
 
@@ -41,7 +41,6 @@ SETTINGS = {
     "share_quality": SHARE_QUALITY,
     "max_pixels": MAX_PIXELS,
 }
-_MAGIC = b"OCOPIMG1"
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
@@ -77,15 +76,6 @@ class Picture:
     alt: str
     jpeg: tuple[Variant, ...]
     webp: tuple[Variant, ...]
-
-
-@dataclass(frozen=True)
-class Processed:
-    """What one source photo becomes: its oriented size and {file suffix: bytes}."""
-
-    width: int
-    height: int
-    files: dict[str, bytes]
 
 
 class BadImage(ValueError):
@@ -182,46 +172,6 @@ def _work(job: tuple[bytes, bool]) -> Processed | str:
         return process_image(*job)
     except BadImage as exc:
         return str(exc)
-
-
-def read_cached(path: Path) -> Processed | None:
-    """A cache entry, or None when it is missing or not a complete entry."""
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 4:
-        return None
-    start = len(_MAGIC) + 4
-    (size,) = struct.unpack(">I", blob[len(_MAGIC):start])
-    try:
-        head = json.loads(blob[start:start + size])
-        offset = start + size
-        files = {}
-        for name, length in head["files"]:
-            files[name] = blob[offset:offset + length]
-            offset += length
-        if offset != len(blob):
-            return None
-        return Processed(int(head["width"]), int(head["height"]), files)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def write_cached(path: Path, item: Processed) -> None:
-    """Store a cache entry atomically: written beside, then renamed into place."""
-    head = json.dumps({"width": item.width, "height": item.height,
-                       "files": [[name, len(data)] for name, data in item.files.items()]}).encode()
-    blob = _MAGIC + struct.pack(">I", len(head)) + head + b"".join(item.files.values())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[Processed | str]:

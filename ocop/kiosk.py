@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .pages import paged_jobs
-from .render import LANGUAGES, PageJob, in_language
+from .paths import LANGUAGES, PageJob, in_language
 from .site import Listing, Site, attract_products
 
 PREFIX = "kiosk/"

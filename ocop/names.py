@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 
 from .config import Config
 from .models import Commune, Group, Page, Producer, Product
-from .site import Listing, ListingHead, NamedMap, Site
+from .site import Listing, ListingHead, Site
 
 MISSING = b"-"  # the fingerprint of a name that stands for nothing in this build
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Product
-from .render import LANGUAGES, PageJob, in_language
+from .paths import LANGUAGES, PageJob, in_language
 from .site import Site
 
 PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)

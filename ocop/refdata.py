@@ -9,7 +9,7 @@ import yaml
 
 from .errors import ConfigError
 from .models import Commune, Group, Place
-from .schema import Reader, suggest
+from .reader import Reader, suggest
 from .source import Scalar
 from .text import commune_key, fold, slugify
 

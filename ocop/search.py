@@ -7,7 +7,7 @@ import re
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
-from .render import LANGUAGES
+from .paths import LANGUAGES
 from .site import Site
 from .text import fold
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from .config import Config
 from .errors import Problem
 from .models import Product
-from .schema import Field, Reader, suggest
+from .reader import Reader, suggest
+from .schema import Field
 from .source import read_data
 from .text import format_date
 

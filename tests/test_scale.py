@@ -92,8 +92,9 @@ def test_labels_are_printed_per_listing(big):
     assert all(label.find("input", type="checkbox") for label in first.find_all("article", class_="label"))
 
 
-def test_no_file_is_large(big):
-    largest = max((p.stat().st_size, p) for p in big.rglob("*") if p.is_file())
+def test_no_catalog_file_is_large(big):
+    """Every file the catalog makes stays under 1 MB; the one larger file is the vendored CMS script of /admin/."""
+    largest = max((p.stat().st_size, p) for p in big.rglob("*") if p.is_file() and p != big / "admin" / "cms.js")
     assert largest[0] < 1_000_000, largest
 
 
@@ -116,7 +117,7 @@ def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, mon
         assert 0 < len(found) <= 10
         urls += found
     pages = [p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")
-             if not p.relative_to(out).as_posix().startswith("kiosk/")]
+             if not p.relative_to(out).as_posix().startswith(("kiosk/", "admin/"))]  # neither is for search engines
     assert sorted(u.split(BASE, 1)[1] for u in urls) == sorted(pages)
     assert "Sitemap: " in (out / "robots.txt").read_text() and (out / "robots.txt").read_text().rstrip().endswith("/sitemap.xml")
 

@@ -113,7 +113,7 @@ def test_watcher_falls_back_to_walking_the_files_when_the_system_cannot_watch(tm
 
     from tornado.ioloop import IOLoop
 
-    from ocop import serve as serve_module
+    from ocop import watch as serve_module
 
     class Refusing:
         def schedule(self, *args, **kwargs):
