@@ -33,7 +33,7 @@ from .refdata import load_refdata
 from .paths import PageJob
 from .render import RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
     product_qr_target, render_page
-from .search import search_index_paths, search_indexes
+from .search import search_index_paths, search_indexes, use_word_store, used_words
 from .site import Site, build_site
 from .state import BuildState, Output, code_version, folder_id, load_state, save_state, state_path
 
@@ -165,7 +165,7 @@ class Builder:
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
-            files = self._files(site, scope, texts, public, assets, image_files, old)
+            files = self._files(site, scope, texts, public, assets, image_files, old, state)
             for path, (key, make) in files.items():
                 out = old.get(path)
                 if out is not None and out.key == key:
@@ -231,7 +231,7 @@ class Builder:
 
     @staticmethod
     def _files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], assets: dict[str, bytes],
-               image_files: dict[str, bytes], old: dict[str, Output]) -> dict:
+               image_files: dict[str, bytes], old: dict[str, Output], state: BuildState) -> dict:
         """{path: (key, make)} of every output file that is not a page: a file whose key is the same as
         last time is kept without being made."""
         config = site.config
@@ -247,7 +247,14 @@ class Builder:
         for url in outside_links(site):
             files[link_qr_path(url)] = (url.encode("utf-8"), lambda url=url: qr_svg(url))
         catalog = fingerprint((ident(site.products), [scope.fingerprint(name) for name in sorted(scope.entities)], texts))
-        indexes = functools.cache(lambda: search_indexes(site, texts))  # every language's, once, when needed
+        def make_indexes() -> dict[str, bytes]:
+            use_word_store(state.words)  # the stories' words as the last build found them
+            try:
+                return search_indexes(site, texts)
+            finally:
+                state.words = used_words()  # only those of this catalog's stories are kept
+
+        indexes = functools.cache(make_indexes)  # every language's, once, when needed
         for path in search_index_paths():
             files[path] = (catalog, lambda path=path: indexes()[path])
         files["products.json"] = (catalog, lambda: products_json(site))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -20,6 +21,32 @@ _WORD = re.compile(r"[^\W_]+")
 def words(text: str) -> list[str]:
     """The folded words of a text, in order: "Mật ong, Hữu Liên" -> ["mat", "ong", "huu", "lien"]."""
     return _WORD.findall(fold(text))
+
+
+_text_words: dict[bytes, frozenset[str]] = {}  # a long text's digest -> its distinct folded words (text_words)
+_used: set[bytes] = set()
+
+
+def use_word_store(store: dict[bytes, frozenset[str]]) -> None:
+    """Take the words of long texts from `store` (the build state keeps it between builds)."""
+    global _text_words
+    _text_words = store
+    _used.clear()
+
+
+def used_words() -> dict[bytes, frozenset[str]]:
+    """The entries of the store that the texts seen since use_word_store() needed."""
+    return {key: _text_words[key] for key in sorted(_used)}
+
+
+def text_words(text: str) -> frozenset[str]:
+    """The distinct folded words of a story, remembered by the text's digest: folding is the costly part."""
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    _used.add(key)
+    found = _text_words.get(key)
+    if found is None:
+        found = _text_words[key] = frozenset(words(text))
+    return found
 
 
 def index_path(lang: str) -> str:
@@ -52,9 +79,9 @@ class Language:
         already contain, sorted. Other languages also find a product by its Vietnamese title and group."""
         shown = {w for text in self.head_fields(product) for w in words(text)}
         if self.lang == LANGUAGES[0]:
-            return sorted(set(words(product.body_text)) - shown)
+            return sorted(text_words(product.body_text) - shown)
         body = plain_text(product.body_en_html) if product.body_en_html else product.body_text
-        found = set(words(body)) | set(words(product.title)) | set(words(product.group.name))
+        found = text_words(body) | set(words(product.title)) | set(words(product.group.name))
         return sorted(found - shown)
 
 

@@ -54,6 +54,7 @@ class BuildState:
     outputs: dict[str, Output] = field(default_factory=dict)
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # input file -> (size, mtime_ns)
     warnings: tuple = ()  # the content warnings of that build (shown again when nothing changed)
+    words: dict = field(default_factory=dict)  # the search index's words of each story, by its digest (ocop.search)
     _ids: dict[str, int] = field(default_factory=dict, repr=False)
 
     def name_ids(self, names: frozenset[str] | set[str]) -> tuple[int, ...]:
