@@ -149,11 +149,12 @@ class Builder:
         finally:
             self.cache.save()
         assets = collect_assets(config.assets_dir)
-        env = make_environment(config, asset_versions(assets))
+        versions = asset_versions(assets)
+        env = make_environment(config, versions)
         texts = load_all_translations(config.data_dir)
         templates = {name: _digest(env.loader.get_source(env, name)[0].encode("utf-8"))  # type: ignore[union-attr]
                      for name in env.list_templates()}
-        scope = Scope(site, texts, templates, asset_versions(assets))
+        scope = Scope(site, texts, templates, versions)
         changed = set(state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp})) \
             if trusted else set()
         public = page_jobs(site)

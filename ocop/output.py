@@ -43,12 +43,10 @@ class Staging:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         _made_dirs.clear()
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-new-", dir=self.output_dir.parent))
-        self.written: list[str] = []  # by this process (workers write their own files and return their paths)
 
     def write(self, rel: str, data: bytes) -> None:
         """Write one file (any worker may call this with the same root)."""
         write_file(self.root, rel, data)
-        self.written.append(rel)
 
     def commit(self, whole: bool, changed: list[str] = (), removed: list[str] = ()) -> None:  # type: ignore[assignment]
         """Put the staged files in place: the whole folder (`whole`), else each of `changed`, then delete `removed`."""
@@ -84,18 +82,6 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
         _made_dirs.add(parent)
     with open(target, "wb") as f:
         f.write(data)
-
-
-def write_output(files: dict[str, bytes], output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
-    """Write every file into a fresh folder beside output/, then swap it in (output/ untouched on failure)."""
-    staging = Staging(output_dir, keep)
-    try:
-        for rel in sorted(files):
-            staging.write(rel, files[rel])
-        staging.commit(True)
-    except BaseException:
-        staging.discard()
-        raise
 
 
 def _swap(staging: Path, output_dir: Path) -> None:
