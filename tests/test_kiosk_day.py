@@ -204,9 +204,10 @@ def test_a_compressed_showroom_day(browser, day_site):
     assert figures["node_growth_home"] <= 0 and flat(home, "listeners") <= 0, home
     assert figures["heap_growth_bytes_visits"] < 64 * 1024, visits
     # Each product page shows its QR code as an SVG image; Chromium keeps the few it decoded in its image cache, and
-    # counts each as a document of 4 nodes (document, svg, 2 paths). Nothing else may stay behind a visit.
+    # counts each as a document of 4 nodes (document, svg, 2 paths); the first sample may come before the first
+    # visit's image is counted, so one more than the visits. Nothing else may stay behind a visit.
     qr_images = flat(visits, "documents")
-    assert qr_images <= ROUNDS and figures["node_growth_visits"] <= 4 * qr_images, visits
+    assert qr_images <= ROUNDS + 1 and figures["node_growth_visits"] <= 4 * qr_images, visits
     assert opened == 2 * len(slugs) == 26
     strays = [url for url in requests if not url.startswith(base_url.removesuffix(BASE_PATH))]
     assert not strays, strays
