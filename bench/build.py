@@ -1,7 +1,8 @@
 """Build benchmark, paired with Hugo: python bench/build.py --products 1000 [--runs 3] [--seed 7]
 
 Makes a catalog with bench/gen_corpus.py on tmpfs (/dev/shm), lays out the equivalent minimal Hugo site
-(bench/hugo_site.py, when `hugo` is installed) and measures, as medians of --runs runs:
+(bench/hugo_site.py, when `hugo` is installed) and measures, as medians of --runs runs, each build run as a
+user runs it (`python build.py build` in a new process, on a copy of the project):
 - cold build: empty cache and output;
 - every template changed: each template file edited, caches warm (every page renders again);
 - no-change build;
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import statistics
@@ -38,35 +38,21 @@ TARGETS = {  # figure: (1,000 products, 10,000 products), as a ratio to Hugo's c
     "serve: save to rebuilt page": ("≤ 150 ms", "≤ 500 ms"),
 }
 
-CHILD = """
-import datetime as dt, json, resource, sys, time
-from pathlib import Path
-sys.path.insert(0, {root!r})
-started = time.perf_counter()
-from ocop.builder import Builder
-from ocop.config import load_config
-project = Path({project!r})
-config = load_config(root=project).with_overrides(content_dir=Path({content!r}), output_dir=Path({output!r}),
-                                                   cache_dir=Path({cache!r}), today=dt.date.fromisoformat({today!r}))
-report = Builder().build(config)
-took = time.perf_counter() - started
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({{"code": 0, "seconds": took, "peak_mb": peak / 1024, "rendered": report.rendered}}))
-"""
-
-
 def run_build(project: Path, content: Path, output: Path, cache: Path) -> dict:
-    """One build in a new process, as `build.py build` makes it: its time (imports included) and peak memory."""
-    code = CHILD.format(root=str(ROOT), project=str(project), content=str(content), output=str(output),
-                        cache=str(cache), today=TODAY)
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"build failed: {proc.stderr}")
-    wall = time.perf_counter() - started
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["wall"] = wall  # with the interpreter's start and imports, as a user waits for it
-    return result
+    """`python build.py build` in a new process, as a user runs it: its wall time (the interpreter's start
+    and the imports included) and the peak memory of its largest process (its workers included)."""
+    command = [sys.executable, str(project / "build.py"), "build", "--content", str(content), "--output", str(output),
+               "--cache", str(cache), "--today", TODAY]
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"build failed: {err.read().decode()}")
+    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024}
 
 
 def hugo_build(site: Path, out: Path) -> float:
@@ -128,9 +114,10 @@ def main() -> None:
             subprocess.run([sys.executable, str(ROOT / "bench" / "hugo_site.py"), str(content), str(work / "hugo")], check=True)
             hugo_build(work / "hugo", work / "hugo-out")  # once to warm the disk cache, not counted
         project = work / "project"
-        for name in ("templates", "assets", "data"):
-            shutil.copytree(ROOT / name, project / name)
-        shutil.copy(ROOT / "site.toml", project / "site.toml")
+        for name in ("templates", "assets", "data", "ocop", "vendor"):
+            shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ("site.toml", "build.py"):
+            shutil.copy(ROOT / name, project / name)
         rows: dict[str, list[float]] = {k: [] for k in TARGETS}
         hugo_times, peaks = [], []
         product = sorted((content / "products").glob("*.md"))[args.products // 2]

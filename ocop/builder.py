@@ -25,7 +25,7 @@ from .images import product_pictures
 from .bodylinks import body_link_problems
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
 from .names import Scope, config_fingerprint, fingerprint, ident
-from .output import Staging, write_file
+from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
 from .qr import link_qr_path, qr_svg
@@ -35,9 +35,10 @@ from .render import RecordingEnvironment, load_all_translations, make_environmen
     product_qr_target, render_page
 from .search import search_index_paths, search_indexes, use_word_store, used_words
 from .site import Site, build_site
-from .state import BuildState, Output, code_version, folder_id, load_state, save_state, state_path
+from .stamp import Stamp, folder_id, stamp_path, state_path
+from .stamp import save as save_stamp, take as take_stamp
+from .state import BuildState, Output, code_version, load_state, save_state
 
-PAGES_LIMIT = 1_000_000_000  # GitHub Pages refuses a published site over 1 GB
 
 
 def load_site(config: Config, cache: BuildCache | None = None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
@@ -81,33 +82,6 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def input_files(config: Config) -> dict[str, tuple[int, int]]:
-    """(size, mtime in ns) of every file a build reads: content, templates, assets, data and the settings."""
-    found: dict[str, tuple[int, int]] = {}
-
-    def walk(folder: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path)
-            elif entry.is_file():
-                st = entry.stat()
-                found[entry.path] = (st.st_size, st.st_mtime_ns)
-
-    for folder in (config.content_dir, config.templates_dir, config.assets_dir, config.data_dir):
-        walk(str(folder))
-    settings = config.config_path or config.root / "site.toml"
-    try:
-        st = settings.stat()
-        found[str(settings)] = (st.st_size, st.st_mtime_ns)
-    except OSError:
-        pass
-    return found
-
-
 class _Renderer:
     """Renders jobs into the staging folder; made before the workers fork, so they inherit it."""
 
@@ -137,9 +111,9 @@ class Builder:
         state = self.state if self.state is not None else load_state(where)
         version, settings = code_version(), config_fingerprint(config) + str(config.today).encode()
         trusted = state.matches(version, settings, output_dir)
-        inputs = input_files(config)
-        if trusted and inputs == state.inputs:
-            return self._report(state, None, [], 0, state.warnings)
+        started = take_stamp(config)
+        if trusted and started.inputs == state.inputs:
+            return self._finish(started, where, state, None, [], 0, state.warnings)
         if not trusted:
             state = BuildState()
         if self.cache is None or self.cache.folder != (config.cache_dir if config.use_cache else None):
@@ -197,12 +171,21 @@ class Builder:
             raise
         used = {name for out in outputs.values() for name in out.reads}
         state.fingerprints = {state.names[i]: scope.fingerprint(state.names[i]) for i in used}
-        state.outputs, state.inputs, state.warnings = outputs, inputs, warnings
+        state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)
         state.output_id = folder_id(output_dir)
         save_state(state, where)
         self.state = state
-        return self._report(state, site, sorted(written) + removed, len(todo), warnings)
+        return self._finish(started, where, state, site, sorted(written) + removed, len(todo), warnings)
+
+    def _finish(self, started: Stamp, where: Path | None, state: BuildState, site: Site | None, changed: list[str],
+                rendered: int, warnings: tuple[Problem, ...]) -> BuildReport:
+        """The report of a finished build, its figures also left in the stamp for the next quick check."""
+        report = self._report(state, site, changed, rendered, warnings)
+        if where is not None:
+            save_stamp(stamp_path(where), started, {"pages": report.pages, "size": report.size,
+                                                                "largest": report.largest, "warnings": warnings})
+        return report
 
     def _render(self, env, texts, site, jobs, keys, todo, staging, state, old, workers) -> tuple[dict, list]:
         """Render the jobs numbered in `todo` into the staging folder; keep the others' outputs as they were."""

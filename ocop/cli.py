@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 import sys
 import traceback
+from types import SimpleNamespace
 from pathlib import Path
 
 from .config import Config, load_config
 from .errors import ContentErrors, SiteError, UsageError
-from .kiosk_serve import add_kiosk_parser, run_kiosk
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +37,15 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi của chương trình")
 
 
+def _add_kiosk_parser(commands: argparse._SubParsersAction) -> None:
+    """The `kiosk` command and its options."""
+    kiosk = commands.add_parser("kiosk", help="mở kiosk cho điểm giới thiệu sản phẩm (máy chủ 127.0.0.1 và Chromium)")
+    _add_site_options(kiosk)
+    kiosk.add_argument("--port", type=int, default=8000, help="cổng của máy chủ trên 127.0.0.1 (mặc định: 8000; 0 = cổng trống bất kỳ)")
+    kiosk.add_argument("--rebuild", action="store_true", help="tạo lại trang trước khi mở kiosk")
+    kiosk.add_argument("--no-browser", action="store_true", help="chỉ chạy máy chủ, không mở Chromium")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", description="Tạo trang danh mục sản phẩm OCOP từ các tệp Markdown.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -60,13 +69,13 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--producer", default="", help="mã chủ thể của sản phẩm (tên tệp trong content/producers/, không có .md)")
     new.add_argument("--content", type=Path, help="thư mục nội dung (mặc định: content/)")
     new.add_argument("--config", type=Path, help="tệp cài đặt (mặc định: site.toml)")
-    add_kiosk_parser(commands, _add_site_options)
+    _add_kiosk_parser(commands)
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    """Settings from the config file, then the command-line overrides."""
-    config = load_config(args.config)
+def config_from_args(args: argparse.Namespace, account: bool = True) -> Config:
+    """Settings from the config file, then the command-line overrides (ocop.config.load_config on `account`)."""
+    config = load_config(args.config, account=account)
     return config.with_overrides(
         content_dir=args.content.resolve() if args.content else None,
         output_dir=args.output.resolve() if args.output else None,
@@ -86,8 +95,6 @@ def report(problems, stream=None) -> None:
 
 def print_build(result, config: Config) -> None:
     """The closing lines of a build: warnings, what was made, and a warning when the site outgrows GitHub Pages."""
-    from .builder import PAGES_LIMIT
-
     report(result.warnings)
     if result.site is None:
         print(f"Không có gì thay đổi: {result.pages} trang trong {config.output_dir} vẫn như lần dựng trước"
@@ -97,18 +104,36 @@ def print_build(result, config: Config) -> None:
               f"dựng lại {result.rendered} trang, {len(result.changed)} tệp thay đổi"
               + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
     if result.too_big:
+        from .output import PAGES_LIMIT
+
         print(f"Cảnh báo: trang web nặng {result.size / 1e9:.2f} GB, quá giới hạn {PAGES_LIMIT / 1e9:.0f} GB của "
               "GitHub Pages, nên sẽ không xuất bản được. Hãy bớt hoặc thu nhỏ ảnh (ảnh gốc nên dưới 2 MB), "
               "hoặc chuyển sang một nơi lưu trữ web khác.", file=sys.stderr)
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .builder import Builder
+    config = config_from_args(args, account=False)
+    result = quick_check(config)
+    if result is None:
+        from .builder import Builder
 
-    config = config_from_args(args)
-    result = Builder().build(config, keep=(config.content_dir, config.root))
+        config = config_from_args(args)
+        result = Builder().build(config, keep=(config.content_dir, config.root))
     print_build(result, config)
     return 0
+
+
+def quick_check(config: Config) -> SimpleNamespace | None:
+    """The last build's figures when nothing it read has changed (ocop.stamp), without loading the engine."""
+    if not config.use_cache:
+        return None
+    from .output import PAGES_LIMIT
+    from .stamp import stamp_path, state_path, unchanged
+
+    figures = unchanged(stamp_path(state_path(config.cache_dir, config.output_dir.resolve())), config)
+    if figures is None:
+        return None
+    return SimpleNamespace(site=None, rendered=0, changed=[], too_big=figures["size"] > PAGES_LIMIT, **figures)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -174,7 +199,13 @@ def run_link_check(config: Config, base_url_given: bool) -> int:
     return 0
 
 
-COMMANDS = {"kiosk": lambda args: run_kiosk(args, config_from_args(args), run_build), "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+def run_kiosk(args: argparse.Namespace) -> int:
+    from .kiosk_serve import run_kiosk as start
+
+    return start(args, config_from_args(args), run_build)
+
+
+COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
 def main(argv: list[str] | None = None) -> int:

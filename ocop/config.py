@@ -146,8 +146,9 @@ def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
     return f"dòng {match.group(1)}, cột {match.group(2)}" if match else "không rõ dòng"
 
 
-def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
-    """Read the settings file (default `site.toml` at the project root, where a missing file means defaults)."""
+def load_config(path: Path | None = None, root: Path = PROJECT_ROOT, account: bool = True) -> Config:
+    """Read the settings file (default `site.toml` at the project root, where a missing file means defaults);
+    `account=False` leaves the [payment] account unchecked against data/banks.yaml (for the quick check)."""
     config = Config(root=root, content_dir=root / "content", output_dir=root / "output", cache_dir=root / ".cache")
     if path is not None and not path.is_file():
         raise ConfigError(f"{path}: không tìm thấy tệp cài đặt")
@@ -179,6 +180,6 @@ def load_config(path: Path | None = None, root: Path = PROJECT_ROOT) -> Config:
         values["base_url"] = normalize_base_url(str(values["base_url"]), str(path))
     if values.get("language", "vi") not in ("vi", "en"):
         raise ConfigError(f"{path}: language: phải là \"vi\" hoặc \"en\"")
-    if "payment" in values:
+    if "payment" in values and account:
         values["account"] = read_account(values["payment"], path, root / "data")  # type: ignore[arg-type]
     return replace(config, **values)

@@ -35,15 +35,6 @@ CHROMIUM_FLAGS = (
 _HOME = re.compile(rb'data-home="([^"]+)"')
 
 
-def add_kiosk_parser(commands: argparse._SubParsersAction, add_site_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """The `kiosk` command and its options."""
-    kiosk = commands.add_parser("kiosk", help="mở kiosk cho điểm giới thiệu sản phẩm (máy chủ 127.0.0.1 và Chromium)")
-    add_site_options(kiosk)
-    kiosk.add_argument("--port", type=int, default=8000, help="cổng của máy chủ trên 127.0.0.1 (mặc định: 8000; 0 = cổng trống bất kỳ)")
-    kiosk.add_argument("--rebuild", action="store_true", help="tạo lại trang trước khi mở kiosk")
-    kiosk.add_argument("--no-browser", action="store_true", help="chỉ chạy máy chủ, không mở Chromium")
-
-
 def find_browser() -> str | None:
     """The first Chromium-family browser on PATH, or None."""
     for name in BROWSERS:

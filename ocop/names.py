@@ -126,5 +126,5 @@ class Scope:
 
 
 def config_fingerprint(config: Config) -> bytes:
-    """The settings that shape every output (a change rebuilds everything)."""
-    return fingerprint(config)
+    """The settings that shape every output (a change rebuilds everything; the number of workers never does)."""
+    return fingerprint(config.with_overrides(jobs=1))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .errors import SiteError
 
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages refuses a published site over 1 GB
+
 
 def check_output_dir(output_dir: Path, keep: tuple[Path, ...] = ()) -> None:
     """Refuse a folder whose replacement would destroy something that is not a built site.

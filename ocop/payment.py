@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from .errors import ConfigError
 from .text import fold
@@ -49,6 +48,8 @@ class Account:
 
 def load_banks(path: Path) -> tuple[Bank, ...]:
     """data/banks.yaml: every bank with its BIN."""
+    import yaml  # only when the site takes payments (the quick check of `build` never loads it otherwise)
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
         return tuple(Bank(str(b["bin"]), str(b["short"]), str(b["name"])) for b in raw["banks"])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .stamp import folder_id
+
 _LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pillow", "zxing-cpp", "python-frontmatter")
 
 
@@ -89,16 +91,6 @@ class BuildState:
         return True
 
 
-def folder_id(folder: Path) -> tuple[int, int, int]:
-    """(device, inode, change time) of a folder, zeros when there is none: another folder put in its place has
-    another change time even where the system gives it the inode number of the one it replaced."""
-    try:
-        st = os.stat(folder)
-    except OSError:
-        return (0, 0, 0)
-    return (st.st_dev, st.st_ino, st.st_ctime_ns)
-
-
 def folder_sizes(folder: Path) -> dict[str, int]:
     """{relative path: size} of every file under a folder."""
     found: dict[str, int] = {}
@@ -116,12 +108,6 @@ def folder_sizes(folder: Path) -> dict[str, int]:
     except OSError:
         return {}
     return found
-
-
-def state_path(cache_dir: Path, output_dir: Path) -> Path:
-    """Where the state of one output folder is kept."""
-    key = hashlib.sha256(str(output_dir).encode("utf-8")).hexdigest()[:16]
-    return cache_dir / "state" / f"{key}.pickle"
 
 
 def load_state(path: Path | None) -> BuildState:

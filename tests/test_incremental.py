@@ -15,7 +15,7 @@ from conftest import ROOT
 from ocop.builder import Builder
 from ocop.config import load_config
 from ocop.output import read_tree
-from ocop.state import state_path
+from ocop.stamp import state_path
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -130,3 +130,64 @@ def test_an_output_folder_restored_from_a_cache_is_trusted(tmp_path: Path):
     clean_dir = tmp_path / "clean"
     Builder().build(config_for(root, clean_dir, None))
     assert read_tree(tmp_path / "out") == read_tree(clean_dir)
+
+
+QUICK = """
+import sys
+sys.path.insert(0, {root!r})
+from ocop.cli import main
+code = main(sys.argv[1:])
+print("engine loaded:", "jinja2" in sys.modules, "yaml" in sys.modules)
+sys.exit(code)
+"""
+
+
+def cli_build(content: Path, out: Path, cache: Path, *extra: str) -> str:
+    """`build.py build` in a new process, as a user runs it: its standard output."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", QUICK.format(root=str(ROOT)), "build", "--content", str(content),
+                           "--output", str(out), "--cache", str(cache), "--today", str(TODAY), *extra],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_a_build_with_nothing_changed_stops_before_loading_the_engine(tmp_path: Path):
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    first = cli_build(content, out, cache)
+    assert "Đã tạo" in first
+    again = cli_build(content, out, cache, "--jobs", "1")  # the number of workers changes no byte
+    assert "Không có gì thay đổi" in again and "engine loaded: False False" in again
+    pages = int(first.split("Đã tạo ")[1].split()[0])
+    assert f"{pages} trang" in again
+
+    product = sorted((content / "products").glob("*/index.md"))[0]
+    edit(product, "\n---\n", "\n---\nMột câu mới cho lần dựng nhanh.\n\n")
+    changed = cli_build(content, out, cache)
+    assert "dựng lại" in changed and "engine loaded: True" in changed
+    clean = tmp_path / "clean"
+    Builder().build(load_config().with_overrides(content_dir=content, output_dir=clean, use_cache=False, today=TODAY))
+    assert read_tree(out) == read_tree(clean)
+
+    shutil.rmtree(out)  # the output folder is gone: the stamp no longer describes it
+    assert "Đã tạo" in cli_build(content, out, cache)
+
+
+def test_an_edit_in_the_same_clock_tick_as_the_last_build_is_not_missed(tmp_path: Path):
+    """A file changed just before a build is never trusted by its size and time alone (as git treats racy files)."""
+    import os
+
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    product = sorted((content / "products").glob("*/index.md"))[0]
+    edit(product, "\n---\n", "\n---\nBản A.\n\n")
+    before = product.stat()
+    cli_build(content, out, cache)
+    edit(product, "Bản A.", "Bản B.")  # the same size; the clock may not have ticked: give it the same mtime
+    os.utime(product, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "dựng lại" in cli_build(content, out, cache)
+    page = out / "san-pham" / product.parent.name / "index.html"
+    assert "Bản B." in page.read_text(encoding="utf-8")

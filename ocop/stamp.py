@@ -1,0 +1,146 @@
+"""The quick check of a `build` with nothing changed, made before any heavy module is imported.
+
+After every build the builder leaves a stamp beside its build state: the (size, mtime) of every input
+file, of the engine's code and of the libraries that shape the output, the settings, the output folder's
+identity, and the closing figures of that build. When all of them are still the same, `build` prints
+those figures and stops: nothing it could make would differ. Anything else (a missing or unreadable
+stamp included) goes the normal way through the build state. Standard library only, on purpose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# the libraries whose version shapes the output (their installed files are stamped, not imported)
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "yaml", "PIL", "zxingcpp", "frontmatter")
+
+
+def folder_id(folder: Path) -> tuple[int, int, int]:
+    """(device, inode, change time) of a folder, zeros when there is none: another folder put in its place has
+    another change time even where the system gives it the inode number of the one it replaced."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return (0, 0, 0)
+    return (st.st_dev, st.st_ino, st.st_ctime_ns)
+
+
+def file_stamps(folders: list[Path], files: list[Path] = ()) -> dict[str, tuple[int, int]]:  # type: ignore[assignment]
+    """{path: (size, mtime in ns)} of every file under `folders`, and of `files` that exist."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+            elif entry.is_file():
+                st = entry.stat()
+                found[entry.path] = (st.st_size, st.st_mtime_ns)
+
+    for folder in folders:
+        walk(str(folder))
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        found[str(path)] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def input_files(config) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of every file a build reads: content, templates, assets, data and the settings."""
+    settings = config.config_path or config.root / "site.toml"
+    return file_stamps([config.content_dir, config.templates_dir, config.assets_dir, config.data_dir], [settings])
+
+
+def code_stamps() -> dict[str, tuple[int, int]]:
+    """(size, mtime) of the engine's modules and of each output-shaping library's top file (an upgrade
+    rewrites it)."""
+    tops = []
+    for name in LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        tops.append(Path(spec.origin) if spec is not None and spec.origin else Path(name))
+    return {path: stamp for path, stamp in file_stamps([Path(__file__).parent], tops).items()
+            if not path.endswith(".pyc")}
+
+
+def settings_key(config) -> bytes:
+    """A digest of the settings. Left out: the number of worker processes (it never changes a byte) and the
+    account checked against data/banks.yaml (made from [payment] and that file, both stamped)."""
+    plain = dataclasses.replace(config, jobs=1, account=None)
+    return hashlib.blake2b(pickle.dumps(plain, protocol=4), digest_size=16).digest()
+
+
+def state_path(cache_dir: Path, output_dir: Path) -> Path:
+    """Where the state of one output folder is kept."""
+    key = hashlib.sha256(str(output_dir).encode("utf-8")).hexdigest()[:16]
+    return cache_dir / "state" / f"{key}.pickle"
+
+
+def stamp_path(state_file: Path) -> Path:
+    """Where the stamp of the state kept in `state_file` is."""
+    return state_file.with_suffix(".stamp")
+
+
+RACY_NS = 2_000_000_000  # a file changed this soon before a build may change again within the same mtime tick
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The code, settings and input files as one build found them when it started."""
+
+    code: dict[str, tuple[int, int]]
+    settings: bytes
+    output_dir: str
+    inputs: dict[str, tuple[int, int]]
+    started_ns: int
+
+    def settled(self) -> dict[str, tuple[int, int]]:
+        """The inputs to record: one changed just before the build started is recorded with mtime -1, so that
+        it never looks unchanged (an edit within the same clock tick keeps its mtime), as git treats racy files."""
+        return {path: (size, mtime if self.started_ns - mtime > RACY_NS else -1)
+                for path, (size, mtime) in self.inputs.items()}
+
+
+def take(config) -> Stamp:
+    """Code, settings and inputs as they are now (a build takes this first)."""
+    started = time.time_ns()
+    return Stamp(code_stamps(), settings_key(config), str(config.output_dir.resolve()), input_files(config), started)
+
+
+def save(path: Path, stamp: Stamp, figures: dict) -> None:
+    """Leave the stamp of a build that just finished, with the output folder it left and its closing
+    figures (an unwritable cache only costs the quick check)."""
+    record = (stamp.code, stamp.settings, stamp.output_dir, stamp.settled(), folder_id(Path(stamp.output_dir)))
+    try:
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps((record, figures), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def unchanged(path: Path, config) -> dict | None:
+    """The figures of the last build when nothing it read has changed since, else None."""
+    try:
+        record, figures = pickle.loads(path.read_bytes())
+    except Exception:  # missing, corrupt, or from other code: the build decides
+        return None
+    now = take(config)
+    same = record == (now.code, now.settings, now.output_dir, now.inputs, folder_id(Path(now.output_dir)))
+    return figures if same else None
