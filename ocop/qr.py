@@ -27,9 +27,15 @@ def qr_svg(data: str) -> bytes:
     edges = np.diff(padded, axis=1)  # +1 where a dark run starts, -1 just after it ends
     rows, starts = np.nonzero(edges == 1)
     _, ends = np.nonzero(edges == -1)
-    runs = "".join(f"M{x + BORDER} {y + BORDER}h{w}v1h-{w}z" for y, x, w in zip(rows.tolist(), starts.tolist(), (ends - starts).tolist()))
+    # each dark run is a line one module thick along the middle of its row, reached by a relative move from
+    # the end of the run before it: about a third of the bytes of one closed rectangle per run
+    runs, pen_x, pen_y = [], 0, 0.0
+    for y, x, w in zip(rows.tolist(), starts.tolist(), (ends - starts).tolist()):
+        runs.append(f"m{x + BORDER - pen_x} {y + BORDER + 0.5 - pen_y:g}h{w}")
+        pen_x, pen_y = x + BORDER + w, y + BORDER + 0.5
+    runs[0] = "M" + runs[0][1:] if runs else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-            f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path fill="#000" d="{runs}"/></svg>\n').encode("ascii")
+            f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode("ascii")
 
 
 def link_qr_path(url: str) -> str:

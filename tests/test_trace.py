@@ -19,15 +19,20 @@ VALID_UNTIL = dt.date(2027, 6, 30)
 
 
 def svg_matrix(svg: str) -> list[list[bool]]:
-    """The dark/light modules of one of our QR SVG files, rebuilt from its viewBox and its runs of dark modules."""
+    """The dark/light modules of one of our QR SVG files, rebuilt from its viewBox and its runs of dark modules
+    (one module thick lines along the middle of each row, each reached by a move from the end of the last)."""
     size = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
-    path = re.search(r'<path fill="#000" d="([^"]+)"', svg)
+    path = re.search(r'<path stroke="#000" d="([^"]+)"', svg)
     assert size and path, "not one of our QR SVG files"
     n = int(size.group(1))
     grid = [[False] * n for _ in range(n)]
-    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", path.group(1)):
+    x = y = 0.0
+    for move, dx, dy, w in re.findall(r"([Mm])(-?[\d.]+) (-?[\d.]+)h(\d+)", path.group(1)):
+        x, y = (float(dx), float(dy)) if move == "M" else (x + float(dx), y + float(dy))
+        assert y % 1 == 0.5, "a run off the middle of its row"
         for col in range(int(x), int(x) + int(w)):
             grid[int(y)][col] = True
+        x += int(w)
     return grid
 
 
