@@ -234,7 +234,32 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         return Markup('<img class="qr" src="{}" alt="{}" width="{}" height="{}">').format(
             url(link_qr_path(link)), alt, QR_SIZE, QR_SIZE)
 
-    env.globals.update(url=url, abs_url=abs_url, asset=asset, config=config, loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
+    made: dict[tuple, tuple[Markup, frozenset[str]]] = {}  # once(): this build's shared fragments
+
+    def once(macro: Macro, *args: object) -> Markup:
+        """`macro(*args)`, made once per language in each process and then shared by every page that shows it
+        (a product's card on each listing, its label on each sheet), with the names it read recorded for each.
+
+        Only for the macros of partials/macros.html and kiosk/macros.html: imported without the page's context,
+        they see nothing but their arguments and the page's language, which together are the key."""
+        key = fragment_key(macro, args, current["lang"])
+        if key is None:
+            return macro(*args)
+        hit = made.get(key)
+        outer = env.reads
+        if hit is None:
+            inner: set[str] = set()
+            env.reads = NamedMap.reads = inner
+            try:
+                html = macro(*args)
+            finally:
+                env.reads = NamedMap.reads = outer
+            hit = made[key] = (html, frozenset(inner))
+        if outer is not None:
+            outer |= hit[1]
+        return hit[0]
+
+    env.globals.update(once=once, url=url, abs_url=abs_url, asset=asset, config=config, loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural,
                        languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
@@ -246,6 +271,28 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         json=lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
     )
     return env
+
+
+def fragment_key(macro: object, args: tuple, lang: str) -> tuple | None:
+    """What a shared fragment is made from: the macro, the language and its arguments by name, or None when
+    an argument has no name (it is then made afresh)."""
+    if type(macro) is not Macro:
+        return None
+    key: list[object] = [macro._func.__code__.co_filename, macro.name, lang]  # type: ignore[attr-defined]
+    for arg in args:
+        kind = type(arg)
+        namer = ENTITY_NAMES.get(kind)
+        if namer is not None:
+            key.append(namer(arg))
+        elif kind in (str, int, bool) or arg is None:
+            key.append((kind.__name__, arg))
+        elif kind is Site:
+            key.append("site")  # one site a build
+        elif kind is NamedMap:
+            key.append(arg.name)  # type: ignore[attr-defined]
+        else:
+            return None
+    return tuple(key)
 
 
 def language_context(config: Config, texts: dict[str, NamedMap], lang: str) -> dict:
