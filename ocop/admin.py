@@ -155,7 +155,7 @@ def cms_config(ref: RefData, repo: str, branch: str, site_url: str) -> dict:
     }
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     def ignore_aliases(self, data: object) -> bool:  # write shared lists out in full, no &anchors
         return True
 

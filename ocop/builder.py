@@ -103,6 +103,7 @@ class Builder:
     def __init__(self) -> None:
         self.state: BuildState | None = None
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
+        self.records: dict = {}  # the fingerprints of the last build's records (ocop.names.Scope)
 
     def build(self, config: Config, keep: tuple[Path, ...] = ()) -> BuildReport:
         """Make or keep every output file; raise SiteError (ContentErrors, TemplateError) on bad input."""
@@ -128,7 +129,7 @@ class Builder:
         texts = load_all_translations(config.data_dir)
         templates = {name: _digest(env.loader.get_source(env, name)[0].encode("utf-8"))  # type: ignore[union-attr]
                      for name in env.list_templates()}
-        scope = Scope(site, texts, templates, versions)
+        scope = Scope(site, texts, templates, versions, self.records)
         changed = set(state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp})) \
             if trusted else set()
         public = page_jobs(site)
@@ -171,6 +172,7 @@ class Builder:
             raise
         used = {name for out in outputs.values() for name in out.reads}
         state.fingerprints = {state.names[i]: scope.fingerprint(state.names[i]) for i in used}
+        self.records = scope.records
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)
         state.output_id = folder_id(output_dir)
@@ -251,8 +253,12 @@ class Builder:
             files.update((path, (key, lambda data=data: data)) for path, data in sitemap_files(site, jobs).items())
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
-        for path, data in admin_pages(config, load_refdata(config.data_dir)).items():  # /admin/: the web forms
-            files[path] = (_digest(data), lambda data=data: data)
+        ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes
+        admin = functools.cache(lambda: admin_pages(config, ref))
+        admin_key = _digest(repr((ref, config.admin, config.title, config.base_url, config.base_path,
+                                  bundle_info()["version"])).encode("utf-8"))
+        for path in (ADMIN + "index.html", ADMIN + "config.yml"):
+            files[path] = (admin_key, lambda path=path: admin()[path])
         files[ADMIN + BUNDLE] = (bundle_info()["sha256"].encode("ascii"), bundle_bytes)  # unpacked only when new
         return files
 

@@ -23,11 +23,11 @@ from .parallel import map_in_order
 from .source import Scalar, Source, read_source
 
 
-def _code_version(*modules: object) -> str:
-    """A hash of the source files of the modules that make the cached values, and library versions."""
+def _code_version() -> str:
+    """A hash of the engine's modules (they read, check and render what is cached) and the library versions."""
     digest = hashlib.sha256(f"{markdown.__version__} {nh3.__version__} {yaml.__version__}".encode())
-    for module in modules:
-        digest.update(Path(module.__file__).read_bytes())  # type: ignore[attr-defined]
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -58,24 +58,41 @@ def _texts(source: Source) -> list[str]:
     return [text for text in texts if text.strip()]
 
 
+def _other_files_key(content_dir: Path) -> bytes:
+    """A digest of the names, sizes and times of the content folder's files other than Markdown (the photos a
+    record points to): when one changes, records are checked again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, dirs, files in sorted(os.walk(content_dir)):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                digest.update(f"{folder}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return digest.digest()
+
+
 class BuildCache:
     """Content files read and Markdown rendered by earlier builds (`folder` None: nothing kept)."""
 
     def __init__(self, folder: Path | None, jobs: int = 0):
-        from . import source as source_module
-
         self.jobs = jobs
         self.folder = folder
-        self._file = folder / f"content-{_code_version(source_module, markup)}.pickle" if folder else None
+        self._file = folder / f"content-{_code_version()}.pickle" if folder else None
         self._sources: dict[Path, tuple] = {}
         self._markdown: dict[bytes, str] = {}
+        self._records: dict[bytes, tuple] = {}  # validated records by what they were made from (record())
         self._changed = False
         if self._file is not None:
             try:
-                self._sources, self._markdown = pickle.loads(self._file.read_bytes())
+                self._sources, self._markdown, self._records = pickle.loads(self._file.read_bytes())
             except Exception:  # missing, unreadable or from another version: start empty
-                self._sources, self._markdown = {}, {}
+                self._sources, self._markdown, self._records = {}, {}, {}
         self._used_sources: dict[Path, tuple] = {}
+        self._used_records: dict[bytes, tuple] = {}
+        self.files_key = b""  # the other files of the content folder (photos) as prepare() found them
         self._size = len(self._markdown)
         markup.remember_rendered(self._markdown)
 
@@ -83,6 +100,8 @@ class BuildCache:
         """Read every content file that changed since the cached build (in parallel when many)."""
         if self._used_sources:  # a later build of the same process: start from what the last one read
             self._sources, self._used_sources = {**self._sources, **self._used_sources}, {}
+            self._records, self._used_records = {**self._records, **self._used_records}, {}
+        self.files_key = _other_files_key(content_dir)
         markup.remember_rendered(self._markdown)
         todo = []
         for section in SECTIONS:
@@ -113,6 +132,22 @@ class BuildCache:
             return hit[1], list(hit[2])
         return read(path, content_dir)
 
+    def digest(self, path: Path) -> bytes | None:
+        """The digest of a content file's bytes as prepare() read them."""
+        hit = self._used_sources.get(path)
+        return hit[0][0] if hit is not None else None
+
+    def record(self, parts: tuple, make) -> tuple[object, list, bytes]:
+        """(record, problems, key) for a validated record made from `parts` (the file's digest and place, and
+        whatever else it is checked against), made by `make()` -> (record, problems) when not kept."""
+        key = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+        hit = self._records.get(key) or self._used_records.get(key)
+        if hit is None:
+            hit = make()
+            self._changed = True
+        self._used_records[key] = hit
+        return hit[0], list(hit[1]), key
+
     def save(self) -> None:
         """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
         markup.remember_rendered(None)
@@ -124,7 +159,8 @@ class BuildCache:
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
-            temp.write_bytes(pickle.dumps((self._used_sources, used_markdown), protocol=pickle.HIGHEST_PROTOCOL))
+            temp.write_bytes(pickle.dumps((self._used_sources, used_markdown, self._used_records),
+                                          protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temp, self._file)
             self._changed, self._size = False, len(self._markdown)
         except OSError:

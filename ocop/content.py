@@ -13,7 +13,7 @@ from .refdata import RefData
 from .reader import Reader, suggest
 from .schema import PAGE, PRODUCER, PRODUCT
 from .showroom import ShelfItem, load_shelf
-from .source import Source, read_source
+from .source import Scalar, Source, read_source
 from .text import format_date, slugify
 
 
@@ -176,25 +176,50 @@ def check_unique_codes(products: list[Product], problems: list[Problem], sources
 def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate all content; the catalog is None when any error was found.
 
-    `cache` (an ocop.cache.BuildCache) gives the files already read and parsed by earlier builds.
+    `cache` (an ocop.cache.BuildCache) gives the files already read and parsed by earlier builds, and the
+    records already checked: a record is made again only when its file, the reference data, its producer or
+    a photo of the content folder changed.
     """
     problems: list[Problem] = []
     producers: dict[str, Producer] = {}
+    keys: dict[str, bytes] = {}
+    base = (str(content_dir), repr(ref), cache.files_key if cache else b"")
+
+    def checked(kind: str, slug: str, source: Source, extra: tuple, make):
+        if cache is None:
+            found: list[Problem] = []
+            record = make(found)
+            problems.extend(found)
+            return record, b""
+        parts = (kind, slug, source.rel, cache.digest(source.path), base, extra)
+        record, found, key = cache.record(parts, lambda: (lambda f: (make(f), f))([]))
+        problems.extend(found)
+        return record, key
+
     for slug, source in _read_all(content_dir / "producers", content_dir, problems, cache):
-        producer = _producer(slug, source, ref, content_dir, problems)
+        producer, key = checked("producer", slug, source, (),
+                                lambda found, slug=slug, source=source: _producer(slug, source, ref, content_dir, found))
         if producer:
             producers[slug] = producer
+            keys[slug] = key
     products = []
     sources: dict[str, Source] = {}
     for slug, source in _read_all(content_dir / "products", content_dir, problems, cache):
-        product = _product(slug, source, ref, producers, content_dir, problems)
+        wanted = source.meta.get("producer")
+        wanted = wanted.text.strip() if isinstance(wanted, Scalar) else ""
+        # a product holds its producer's record, and its check depends on which producers exist
+        extra = (keys.get(wanted, b""), wanted in producers, tuple(sorted(producers)) if wanted not in producers else ())
+        make = lambda found, slug=slug, source=source: _product(slug, source, ref, producers, content_dir, found)  # noqa: E731
+        product, _ = checked("product", slug, source, extra, make)
+        if product and producers.get(product.producer.slug) != product.producer:  # never a stale producer
+            product = make(problems)
         if product:
             products.append(product)
             sources[source.rel] = source
     check_unique_codes(products, problems, sources)
     pages = []
     for slug, source in _read_all(content_dir / "pages", content_dir, problems, cache):
-        page = _page(slug, source, content_dir, ref, problems)
+        page, _ = checked("page", slug, source, (), lambda found, slug=slug, source=source: _page(slug, source, content_dir, ref, found))
         if page:
             pages.append(page)
     shelf = load_shelf(content_dir, products, problems)

@@ -45,22 +45,35 @@ ENTITY_NAMES: dict[type, Callable[[object], str]] = {
 }
 
 
+_RECORDS = frozenset({Product, Producer, Page})  # the entities read from one file each
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # the field names of each dataclass met (None: not one)
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    names = _FIELDS.get(kind, ())
+    if names == ():
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+    return names
+
+
 def ident(value: object) -> object:
     """A plain value standing for `value`: entities by name, containers element by element."""
     kind = type(value)
     namer = ENTITY_NAMES.get(kind)
     if namer is not None:
         return namer(value)
-    if kind in (str, int, float, bool, type(None), bytes):
+    if kind in _PLAIN:
         return value
-    if kind in (tuple, list):
-        return tuple(map(ident, value))  # type: ignore[arg-type]
+    if kind is tuple or kind is list:
+        return tuple([ident(item) for item in value])  # type: ignore[union-attr]
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), ident(v)) for k, v in value.items()))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if is_dataclass(value):
-        return (kind.__name__,) + tuple(ident(getattr(value, f.name)) for f in fields(value))
+    names = _field_names(kind)
+    if names is not None:
+        return (kind.__name__,) + tuple([ident(getattr(value, name)) for name in names])
     return repr(value)
 
 
@@ -71,7 +84,7 @@ def fingerprint(value: object) -> bytes:
 
 def entity_fingerprint(entity: object) -> bytes:
     """The digest of an entity's own fields (the entities it points to count by name)."""
-    data = tuple(ident(getattr(entity, f.name)) for f in fields(entity))  # type: ignore[arg-type]
+    data = tuple([ident(getattr(entity, name)) for name in _field_names(type(entity)) or ()])
     return hashlib.blake2b(repr(data).encode("utf-8"), digest_size=12).digest()
 
 
@@ -79,8 +92,12 @@ class Scope:
     """Everything one build's names can stand for, and their fingerprints (each computed once)."""
 
     def __init__(self, site: Site, texts: Mapping[str, Mapping[str, str]], templates: Mapping[str, bytes],
-                 assets: Mapping[str, str]):
+                 assets: Mapping[str, str], records: dict | None = None):
         self.site = site
+        # {record: fingerprint} of products, producers and pages, by value (an equal record has the same
+        # fingerprint): an earlier build's in `records`, this build's in `self.records` for the next
+        self.earlier = records or {}
+        self.records: dict = {}
         self.texts = texts
         self.templates = templates  # template name -> fingerprint of its source
         self.assets = assets  # asset name -> version
@@ -122,7 +139,16 @@ class Scope:
                 return fingerprint(value.get(item, MISSING)) if isinstance(value, Mapping) else MISSING
             return fingerprint(value)
         entity = self.entities.get(name)
-        return MISSING if entity is None else entity_fingerprint(entity)
+        if entity is None:
+            return MISSING
+        if type(entity) not in _RECORDS:
+            return entity_fingerprint(entity)
+        try:
+            known = self.earlier.get(entity)
+        except TypeError:  # a record with an unhashable field: computed every time
+            return entity_fingerprint(entity)
+        self.records[entity] = known = known or entity_fingerprint(entity)
+        return known
 
 
 def config_fingerprint(config: Config) -> bytes:

@@ -51,7 +51,7 @@ def load_banks(path: Path) -> tuple[Bank, ...]:
     import yaml  # only when the site takes payments (the quick check of `build` never loads it otherwise)
 
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return tuple(Bank(str(b["bin"]), str(b["short"]), str(b["name"])) for b in raw["banks"])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: không đọc được danh sách ngân hàng (mỗi dòng cần bin, short, name): {exc}") from None

@@ -40,7 +40,7 @@ def load_translations(data_dir: Path, lang: str) -> NamedMap:
     """The interface text of one language, from data/i18n/<lang>.yaml (read by key, recorded as text:<lang>/<key>)."""
     path = data_dir / "i18n" / f"{lang}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: không đọc được tệp bản dịch: {exc}") from None
     if not isinstance(data, dict):
