@@ -100,7 +100,10 @@ class _Renderer:
 class Builder:
     """Builds the site, keeping one build state between builds (`build` loads it; `serve` keeps it in memory)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_content: bool = True) -> None:
+        """`keep_content`: keep the content read between builds (serve); a one-shot build lets it go once the
+        site model is made, before rendering (its workers then share a smaller process)."""
+        self.keep_content = keep_content
         self.state: BuildState | None = None
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
         self.records: dict = {}  # the fingerprints of the last build's records (ocop.names.Scope)
@@ -123,6 +126,8 @@ class Builder:
             site, image_files, warnings = load_site(config, self.cache)
         finally:
             self.cache.save()
+            if not self.keep_content:
+                self.cache = None
         assets = collect_assets(config.assets_dir)
         versions = asset_versions(assets)
         env = make_environment(config, versions)

@@ -163,5 +163,8 @@ class BuildCache:
                                           protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temp, self._file)
             self._changed, self._size = False, len(self._markdown)
+            for old in self._file.parent.glob("content-*.pickle"):  # left by other versions of the code
+                if old != self._file:
+                    old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only or full cache only makes the next build slower

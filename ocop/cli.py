@@ -118,7 +118,7 @@ def run_build(args: argparse.Namespace) -> int:
         from .builder import Builder
 
         config = config_from_args(args)
-        result = Builder().build(config, keep=(config.content_dir, config.root))
+        result = Builder(keep_content=False).build(config, keep=(config.content_dir, config.root))
     print_build(result, config)
     return 0
 

@@ -7,6 +7,7 @@ builds and the tests run exactly as before; the results are the same either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -49,6 +50,7 @@ def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> list:
         return [func(item) for item in items]
     global _task
     _task = (func, items)
+    gc.freeze()  # what the workers inherit is never collected by them: no copies of it made by their collector
     try:
         count = workers * CHUNKS_PER_WORKER
         bounds = [len(items) * k // count for k in range(count + 1)]
@@ -56,4 +58,5 @@ def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> list:
             parts = pool.map(_run, list(zip(bounds, bounds[1:])), chunksize=1)
     finally:
         _task = None
+        gc.unfreeze()
     return [result for part in parts for result in part]

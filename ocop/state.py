@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from array import array
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +39,7 @@ class Output:
 
     digest: bytes  # of its bytes
     key: bytes  # of the job that made it (template, language, what it shows)
-    reads: tuple[int, ...] = ()  # the names it read, as numbers in BuildState.names
+    reads: array | tuple = ()  # the names it read, as numbers in BuildState.names (array("I"): 4 bytes each)
     refs: tuple[tuple[str, str], ...] = ()  # kiosk pages: (URL, output file) of what they name (the precache)
     size: int = 0
 
@@ -59,8 +60,8 @@ class BuildState:
     words: dict = field(default_factory=dict)  # the search index's words of each story, by its digest (ocop.search)
     _ids: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def name_ids(self, names: frozenset[str] | set[str]) -> tuple[int, ...]:
-        """The numbers of `names`, adding the new ones."""
+    def name_ids(self, names: frozenset[str] | set[str]) -> array:
+        """The numbers of `names`, sorted, adding the new ones."""
         ids = self._ids
         if len(ids) != len(self.names):
             ids.update((name, i) for i, name in enumerate(self.names))
@@ -71,7 +72,7 @@ class BuildState:
                 number = ids[name] = len(self.names)
                 self.names.append(name)
             out.append(number)
-        return tuple(sorted(out))
+        return array("I", sorted(out))
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_ids": {}}  # the index of `names` is made again on load
