@@ -57,6 +57,11 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     return names
 
 
+def _digest_text(text: str) -> tuple[str, bytes]:
+    """A long text stands for itself by its digest (the same text, the same digest)."""
+    return ("text", hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+
+
 def ident(value: object) -> object:
     """A plain value standing for `value`: entities by name, containers element by element."""
     kind = type(value)
@@ -64,7 +69,9 @@ def ident(value: object) -> object:
     if namer is not None:
         return namer(value)
     if kind in _PLAIN:
-        return value
+        return value if kind is not str or len(value) < 256 else _digest_text(value)  # type: ignore[arg-type]
+    if isinstance(value, str):  # Markup: a page's text made beforehand (a kiosk story)
+        return _digest_text(value)
     if kind is tuple or kind is list:
         return tuple([ident(item) for item in value])  # type: ignore[union-attr]
     if isinstance(value, Mapping):
