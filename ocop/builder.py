@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .admin import ADMIN, BUNDLE, admin_pages, bundle_bytes, bundle_info
+from .admin import admin_pages, bundle_outputs
 from .assets import asset_versions, collect_assets
 from .cache import BuildCache
 from .config import Config
@@ -270,7 +270,7 @@ class Builder:
         files[".nojekyll"] = (b"", lambda: b"")
         for path, data in admin_pages(config, load_refdata(config.data_dir)).items():  # /admin/: the web forms
             files[path] = (_digest(data), lambda data=data: data)
-        files[ADMIN + BUNDLE] = (bundle_info()["sha256"].encode("ascii"), bundle_bytes)  # unpacked only when new
+        files.update(bundle_outputs())  # the CMS script, in parts under 1 MB
         return files
 
     @staticmethod
