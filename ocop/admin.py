@@ -2,16 +2,20 @@
 
 The CMS configuration (`admin/config.yml`) is generated from the declared schema (ocop.schema) and
 the reference data (data/), so a form can never offer a field, a group or a commune the build does not
-know. The CMS itself is a vendored, pinned bundle (vendor/sveltia-cms/, made by tools/update_cms.sh).
+know. The CMS itself is a vendored, pinned bundle (vendor/sveltia-cms/, made by tools/update_cms.sh), published
+in parts under 1 MB (GitHub Pages) that a small loader in the page joins and runs as one module.
 The forms are a convenience: whatever they save is read and checked by the build like any other edit.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import json
+import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +27,7 @@ from .schema import PAGE, PRODUCER, PRODUCER_KINDS, PRODUCT, Field
 ADMIN = "admin/"
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "vendor" / "sveltia-cms"
 BUNDLE = "cms.js"
+PART_BYTES = 900_000  # the most bytes of one part of the CMS script: no output file over 1 MB, with margin
 
 # The form label of every schema field (the schema's help text becomes the hint below the input).
 LABELS = {
@@ -176,12 +181,66 @@ def bundle_bytes() -> bytes:
     return gzip.decompress((VENDOR_DIR / (BUNDLE + ".gz")).read_bytes())
 
 
-def index_html(title: str, style_href: str, version: str) -> bytes:
-    """The admin page: not indexed, Vietnamese interface, the site's CSS in the preview pane."""
+def part_sizes(size: int, most: int = PART_BYTES) -> list[int]:
+    """The byte sizes of the parts a script of `size` bytes is cut into: as few as fit under `most`, all but
+    the last of one size (the last is the same or smaller)."""
+    count = max(1, math.ceil(size / most))
+    each = math.ceil(size / count)
+    return [min(each, size - each * n) for n in range(count)]
+
+
+def part_names(size: int) -> list[str]:
+    """The file names of the parts (in admin/), in the order they are joined: cms-1.js, cms-2.js, ..."""
+    stem = BUNDLE.removesuffix(".js")
+    return [f"{stem}-{n}.js" for n in range(1, len(part_sizes(size)) + 1)]
+
+
+def bundle_parts(data: bytes) -> list[bytes]:
+    """The CMS script cut into its parts (bytes, not characters: only the joined whole is decoded)."""
+    parts: list[bytes] = []
+    start = 0
+    for length in part_sizes(len(data)):
+        parts.append(data[start:start + length])
+        start += length
+    return parts
+
+
+def bundle_outputs() -> dict[str, tuple[bytes, Callable[[], bytes]]]:
+    """admin/cms-N.js for the build: each part's key (the script's digest and the part's byte range) and a
+    maker; the script is unpacked only if a part has to be written."""
+    info = bundle_info()
+    parts = functools.cache(lambda: bundle_parts(bundle_bytes()))
+    found: dict[str, tuple[bytes, Callable[[], bytes]]] = {}
+    start = 0
+    for n, (name, size) in enumerate(zip(part_names(info["bytes"]), part_sizes(info["bytes"]))):
+        found[ADMIN + name] = (f"{info['sha256']}:{start}:{size}".encode("ascii"), lambda n=n: parts()[n])
+        start += size
+    return found
+
+
+# Fetches the parts at once, joins them in order into one Blob and runs it as the module the CMS is; a part
+# that cannot be loaded leaves a message in the page. A blob: module cannot import relative URLs, so the
+# bundle must stay one module (tools/cms/build.mjs does not split it into chunks).
+LOADER = ("const parts=%s;"
+          "try{const got=await Promise.all(parts.map(async u=>{const r=await fetch(u);"
+          "if(!r.ok)throw new Error(u+': '+r.status);return r.blob();}));"
+          "await import(URL.createObjectURL(new Blob(got,{type:'text/javascript'})));}"
+          "catch(e){const p=document.createElement('p');"
+          "p.textContent=%s+e;document.body.append(p);throw e;}")
+
+
+def index_html(title: str, style_href: str, info: dict) -> bytes:
+    """The admin page: not indexed, Vietnamese interface, the site's CSS in the preview pane, the CMS loaded
+    from its parts (`info` is bundle_info()). A part's `?v=` is the script's digest and the part's length:
+    for one script, a part's number and length fix its bytes, so a cached part is never one of another cut."""
     setup = ("window.OCOP_CMS={previewStyles:%s};"
              "try{var k='sveltia-cms.prefs',p=JSON.parse(localStorage.getItem(k)||'{}')||{};"
              "if(!p.locale){p.locale='vi';localStorage.setItem(k,JSON.stringify(p));}}catch(e){}"
              % json.dumps([style_href]))
+    size = info["bytes"]
+    urls = [f"{name}?v={info['sha256'][:12]}.{length}" for name, length in zip(part_names(size), part_sizes(size))]
+    loader = LOADER % (json.dumps(urls, separators=(",", ":")),
+                       json.dumps("Không tải được trang quản trị, hãy tải lại trang. Lỗi: ", ensure_ascii=False))
     return (
         "<!doctype html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -189,17 +248,18 @@ def index_html(title: str, style_href: str, version: str) -> bytes:
         f"<title>Quản trị — {html.escape(title)}</title>\n"
         "<link href=\"config.yml\" type=\"application/yaml\" rel=\"cms-config-url\">\n"
         f"<script>{setup}</script>\n"
-        f"<script type=\"module\" src=\"{BUNDLE}?v={html.escape(version)}\"></script>\n"
+        f"<script type=\"module\">{loader}</script>\n"
         "</head>\n<body>\n<noscript>Trang quản trị cần bật JavaScript.</noscript>\n</body>\n</html>\n"
     ).encode("utf-8")
 
 
 def admin_pages(config, ref: RefData) -> dict[str, bytes]:
-    """admin/index.html and admin/config.yml of the built site (the bundle, admin/cms.js, is bundle_bytes())."""
+    """admin/index.html and admin/config.yml of the built site (the CMS script's parts, admin/cms-N.js, are
+    bundle_parts(bundle_bytes()))."""
     repo = config.admin.repo or default_repo(config.base_url)
     style = f"{config.base_path}assets/style.css"
     return {
-        ADMIN + "index.html": index_html(config.title, style, bundle_info()["version"]),
+        ADMIN + "index.html": index_html(config.title, style, bundle_info()),
         ADMIN + "config.yml": config_yaml(cms_config(ref, repo, config.admin.branch, config.base_url)),
     }
 

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .admin import ADMIN, BUNDLE, admin_pages, bundle_bytes, bundle_info
+from .admin import ADMIN, admin_pages, bundle_info, bundle_outputs
 from .assets import asset_versions, collect_assets
 from .cache import BuildCache
 from .config import Config
@@ -261,10 +261,10 @@ class Builder:
         ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes
         admin = functools.cache(lambda: admin_pages(config, ref))
         admin_key = _digest(repr((ref, config.admin, config.title, config.base_url, config.base_path,
-                                  bundle_info()["version"])).encode("utf-8"))
+                                  sorted(bundle_info().items()))).encode("utf-8"))
         for path in (ADMIN + "index.html", ADMIN + "config.yml"):
             files[path] = (admin_key, lambda path=path: admin()[path])
-        files[ADMIN + BUNDLE] = (bundle_info()["sha256"].encode("ascii"), bundle_bytes)  # unpacked only when new
+        files.update(bundle_outputs())  # the CMS script, in parts under 1 MB
         return files
 
     @staticmethod

@@ -1,5 +1,5 @@
 """/admin/ without a browser: the generated CMS config (valid, and in step with ocop/schema.py), the page,
-the vendored bundle, and what the forms write being read by the build with its meaning kept."""
+the vendored bundle and its parts, and what the forms write being read by the build with its meaning kept."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, parse_html, write_files
-from ocop.admin import LABELS, VENDOR_DIR, bundle_bytes
+from ocop.admin import LABELS, PART_BYTES, VENDOR_DIR, bundle_bytes, bundle_parts, part_sizes
 from ocop.schema import PAGE, PRODUCER, PRODUCT
 from ocop.refdata import load_refdata
 
@@ -48,6 +48,7 @@ def test_the_vendored_bundle_is_the_pinned_version():
     pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["@sveltia/cms"]
     assert info["version"] == pinned
     assert hashlib.sha256(bundle_bytes()).hexdigest() == info["sha256"]
+    assert len(bundle_bytes()) == info["bytes"]  # the parts are cut by this size
     installed = ROOT / "node_modules" / "@sveltia" / "cms" / "package.json"
     if installed.is_file():
         assert json.loads(installed.read_text(encoding="utf-8"))["version"] == pinned
@@ -118,7 +119,6 @@ def test_admin_page_is_noindex_offline_and_outside_kiosk_sitemap_and_search(samp
     assert doc.find("html").attrs["lang"] == "vi"
     assert doc.find("meta", name="robots").attrs["content"] == "noindex, nofollow"
     assert doc.find("link", rel="cms-config-url").attrs["href"] == "config.yml"
-    assert doc.find("script", type="module").attrs["src"].startswith("cms.js?v=")
     assert "style.css" in doc.find("script").text  # the site's CSS in the preview pane
     for path in ("sitemap.xml", "search-index.json", "kiosk/sw.js", "robots.txt"):
         for found in sample_output.glob(path.split("/")[0] if "/" not in path else path):
@@ -126,6 +126,32 @@ def test_admin_page_is_noindex_offline_and_outside_kiosk_sitemap_and_search(samp
                 assert "admin" not in found.read_text(encoding="utf-8"), found
     page = (sample_output / "admin" / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
+
+
+def test_the_cms_is_published_in_parts_under_1_mb_that_the_page_loads_in_order(sample_output: Path):
+    """GitHub Pages: no output file over 1 MB. The page's loader asks for every part, in order, by its own
+    path; the parts joined are the vendored script, byte for byte."""
+    admin = sample_output / "admin"
+    sizes = {p.name: p.stat().st_size for p in admin.rglob("*") if p.is_file()}
+    assert max(sizes.values()) <= PART_BYTES < 1_000_000, sizes
+    parts = sorted((p for p in admin.glob("cms-*.js")), key=lambda p: int(p.stem.removeprefix("cms-")))
+    assert len(parts) > 1 and not (admin / "cms.js").exists()
+    assert b"".join(p.read_bytes() for p in parts) == bundle_bytes()
+    doc = parse_html(admin / "index.html")
+    assert not doc.find("script", src=True)
+    loader = doc.find("script", type="module").text
+    asked = json.loads(re.search(r"const parts=(\[[^\]]*\]);", loader).group(1))
+    assert [url.split("?")[0] for url in asked] == [p.name for p in parts]
+    assert len(set(asked)) == len(asked) and all("?v=" in url for url in asked)
+
+
+def test_the_cut_is_the_fewest_parts_under_the_limit_and_joins_back():
+    for size, most in ((0, 4), (1, 4), (4, 4), (5, 4), (9, 4), (13, 3), (3_691_689, PART_BYTES)):
+        sizes = part_sizes(size, most)
+        assert sum(sizes) == size and max(sizes) <= most and len(sizes) == max(1, -(-size // most)), (size, sizes)
+        assert len(set(sizes[:-1])) <= 1 and sizes[-1] <= sizes[0]
+    data = bytes(range(256)) * 10_000  # bytes, not characters: a cut may fall inside a UTF-8 sequence
+    assert b"".join(bundle_parts(data)) == data
 
 
 def test_bundle_names_no_cdn_it_would_load_from():

@@ -260,3 +260,35 @@ def test_a_value_the_build_refuses_fails_with_the_usual_message(cms, tmp_path, c
     assert (f"products/na-hoa-lac/index.md:{line}: error: certificate.valid_until: ngày hết hiệu lực (01/01/2019) "
             "đứng trước ngày cấp (02/10/2020)") in said
     assert "Không tạo trang: 1 lỗi cần sửa" in said and not output.exists()
+
+
+def test_a_part_of_the_cms_that_cannot_be_loaded_leaves_a_message(browser, admin_site):
+    """The CMS script comes in parts under 1 MB (ocop.admin.bundle_parts) that the page joins: one missing
+    part stops it with a message in Vietnamese, not a blank page."""
+    context = browser.new_context(locale="vi-VN")
+    asked: list[str] = []
+
+    def route(route) -> None:
+        url = route.request.url
+        if re.search(r"/admin/cms-\d+\.js", url):
+            asked.append(url.rsplit("/", 1)[1].split("?")[0])
+        if "/admin/cms-2.js" in url:
+            route.fulfill(status=404, body="")
+        elif url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(admin_site + "admin/")
+        message = page.get_by_text("Không tải được trang quản trị")
+        message.wait_for()
+        assert "cms-2.js" in message.text_content() and "404" in message.text_content()
+        assert errors  # the error still reaches the console
+        assert sorted(asked) == sorted(set(asked)) and "cms-1.js" in asked and "cms-3.js" in asked
+    finally:
+        context.close()

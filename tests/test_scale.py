@@ -92,9 +92,10 @@ def test_labels_are_printed_per_listing(big):
     assert all(label.find("input", type="checkbox") for label in first.find_all("article", class_="label"))
 
 
-def test_no_catalog_file_is_large(big):
-    """Every file the catalog makes stays under 1 MB; the one larger file is the vendored CMS script of /admin/."""
-    largest = max((p.stat().st_size, p) for p in big.rglob("*") if p.is_file() and p != big / "admin" / "cms.js")
+def test_no_output_file_is_large(big):
+    """At this size every output file stays under 1 MB, the CMS script of /admin/ too (it is published in parts);
+    sitemap.xml grows with the catalog (2.4 MB at 1,000 products: see the README's figures)."""
+    largest = max((p.stat().st_size, p) for p in big.rglob("*") if p.is_file())
     assert largest[0] < 1_000_000, largest
 
 

@@ -17,8 +17,9 @@ out=vendor/sveltia-cms
 mkdir -p "$out"
 node tools/cms/build.mjs "$out/cms.js"
 sha=$(sha256sum "$out/cms.js" | cut -d' ' -f1)
+size=$(stat -c %s "$out/cms.js")  # the site build cuts the script into parts under 1 MB by this size
 gzip -9 -n -f "$out/cms.js"
 cp node_modules/@sveltia/cms/LICENSE.txt "$out/LICENSE.txt"
-printf '{\n  "package": "@sveltia/cms",\n  "version": "%s",\n  "esbuild": "%s",\n  "sha256": "%s"\n}\n' \
-  "$version" "$esbuild_version" "$sha" > "$out/VERSION.json"
-echo "vendor/sveltia-cms: @sveltia/cms $version, $(stat -c %s "$out/cms.js.gz") bytes gzipped"
+printf '{\n  "package": "@sveltia/cms",\n  "version": "%s",\n  "esbuild": "%s",\n  "sha256": "%s",\n  "bytes": %s\n}\n' \
+  "$version" "$esbuild_version" "$sha" "$size" > "$out/VERSION.json"
+echo "vendor/sveltia-cms: @sveltia/cms $version, $size bytes, $(stat -c %s "$out/cms.js.gz") bytes gzipped"

@@ -1,4 +1,7 @@
-// Bundle @sveltia/cms's npm entry into one self-contained ES module, with no request to another host:
+// Bundle @sveltia/cms's npm entry into one self-contained ES module, with no request to another host.
+// One module, no code splitting: the site build (ocop/admin.py) cuts it into parts under 1 MB that the admin
+// page joins into a blob: module, which cannot import chunks by relative URL (and esbuild's splitting would
+// leave a main chunk of over 3 MB anyway: the npm entry is one 2 MB prebuilt module).
 // - the UI fonts are inlined as data: URLs (the npm entry loads them beside the script);
 // - the GitHub status check (www.githubstatus.com) reads an empty answer and reports "unknown";
 // - the fallback loaders of code highlighting from unpkg.com point at an empty data: URL;

@@ -1,4 +1,5 @@
-// Entry of the vendored Sveltia CMS bundle (built by tools/update_cms.sh, served at /admin/cms.js).
+// Entry of the vendored Sveltia CMS bundle (built by tools/update_cms.sh, served in parts as
+// /admin/cms-1.js, cms-2.js, ... that the admin page joins and runs as one module).
 // The admin page (written by ocop/admin.py) sets window.OCOP_CMS = {previewStyles: [...]} before loading it.
 import CMS from '@sveltia/cms';
 
