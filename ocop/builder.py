@@ -24,7 +24,7 @@ from .exports import products_csv, products_json, robots_txt, sitemap_files
 from .images import product_pictures
 from .bodylinks import body_link_problems
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
-from .names import Scope, config_fingerprint, fingerprint, ident
+from .names import BODY, Scope, config_fingerprint, fingerprint, ident
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
@@ -237,7 +237,8 @@ class Builder:
             files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
         for url in outside_links(site):
             files[link_qr_path(url)] = (url.encode("utf-8"), lambda url=url: qr_svg(url))
-        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) for name in sorted(scope.entities)], texts))
+        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) + scope.fingerprint(name + BODY)
+                                                      for name in sorted(scope.entities)], texts))
         def make_indexes() -> dict[str, bytes]:
             use_word_store(state.words)  # the stories' words as the last build found them
             try:

@@ -89,9 +89,15 @@ def fingerprint(value: object) -> bytes:
     return hashlib.blake2b(repr(ident(value)).encode("utf-8"), digest_size=12).digest()
 
 
-def entity_fingerprint(entity: object) -> bytes:
-    """The digest of an entity's own fields (the entities it points to count by name)."""
-    data = tuple([ident(getattr(entity, name)) for name in _field_names(type(entity)) or ()])
+BODY = "#body"  # "product:<slug>#body": a record's long texts, read apart from its other fields
+BODY_FIELDS = frozenset({"body_html", "body_en_html", "body_text"})
+
+
+def entity_fingerprint(entity: object, body: bool = False) -> bytes:
+    """The digest of an entity's own fields (the entities it points to count by name): of its long texts
+    (BODY_FIELDS) when `body`, else of all the others. A record's page reads its body; a card only the rest."""
+    names = [name for name in _field_names(type(entity)) or () if (name in BODY_FIELDS) == body]
+    data = tuple([ident(getattr(entity, name)) for name in names])
     return hashlib.blake2b(repr(data).encode("utf-8"), digest_size=12).digest()
 
 
@@ -145,6 +151,7 @@ class Scope:
             if item:
                 return fingerprint(value.get(item, MISSING)) if isinstance(value, Mapping) else MISSING
             return fingerprint(value)
+        name, body, _ = name.partition(BODY)
         entity = self.entities.get(name)
         if entity is None:
             return MISSING
@@ -153,9 +160,9 @@ class Scope:
         try:
             known = self.earlier.get(entity)
         except TypeError:  # a record with an unhashable field: computed every time
-            return entity_fingerprint(entity)
-        self.records[entity] = known = known or entity_fingerprint(entity)
-        return known
+            return entity_fingerprint(entity, bool(body))
+        self.records[entity] = known = known or (entity_fingerprint(entity), entity_fingerprint(entity, True))
+        return known[1 if body else 0]
 
 
 def config_fingerprint(config: Config) -> bytes:

@@ -16,7 +16,7 @@ from .config import Config
 from .paths import LANGUAGES, LOCALES, PageJob, is_page, localised
 from .errors import ConfigError, TemplateError
 from .markup import rebase_links
-from .names import ENTITY_NAMES
+from .names import BODY, BODY_FIELDS, ENTITY_NAMES
 from .qr import link_qr_path
 from .site import NamedMap, Site
 from .text import format_date, format_number, format_price, slugify
@@ -79,15 +79,16 @@ class RecordingEnvironment(jinja2.Environment):
     reads: set[str] | None = None
     context_class = FastContext
 
-    def note(self, obj: object, key: object = None) -> None:
-        """Record that `obj` (an entity, or the setting `key` of the Config) was read; a NamedMap records itself."""
+    def note(self, obj: object, key: object = None, body: bool = False) -> None:
+        """Record that `obj` (an entity, or the setting `key` of the Config) was read, or the long texts of a
+        record (`body`); a NamedMap records itself."""
         reads = self.reads
         if reads is None:
             return
         kind = type(obj)
         namer = ENTITY_NAMES.get(kind)
         if namer is not None:
-            reads.add(namer(obj))
+            reads.add(namer(obj) + BODY if body else namer(obj))
         elif kind is Config and isinstance(key, str):
             reads.add("config:" + key)
 
@@ -97,7 +98,7 @@ class RecordingEnvironment(jinja2.Environment):
             kind = type(obj)
             namer = ENTITY_NAMES.get(kind)
             if namer is not None:  # the most common case first: a field of a product, producer, listing...
-                reads.add(namer(obj))
+                reads.add(namer(obj) + BODY if attribute in BODY_FIELDS else namer(obj))
                 try:
                     return getattr(obj, attribute)
                 except AttributeError:
@@ -180,7 +181,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
 
     def loc(record: object, name: str) -> str:
         """A record's text in the page's language: `<name>_en` on English pages when given, else the Vietnamese."""
-        note(record)
+        note(record, body=name in BODY_FIELDS)
         if current["lang"] != LANGUAGES[0]:
             value = getattr(record, f"{name}_{current['lang']}", "")
             if value:

@@ -191,3 +191,22 @@ def test_an_edit_in_the_same_clock_tick_as_the_last_build_is_not_missed(tmp_path
     assert "dựng lại" in cli_build(content, out, cache)
     page = out / "san-pham" / product.parent.name / "index.html"
     assert "Bản B." in page.read_text(encoding="utf-8")
+
+
+def test_a_story_edit_renders_only_the_pages_that_show_the_story(tmp_path: Path):
+    """A product's description is on its own pages; its cards, labels and listings read only its other fields."""
+    root = project_copy(tmp_path)
+    product = sorted((root / "content" / "products").glob("*/index.md"))[0]
+    builder = Builder()
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    builder.build(config)
+    edit(product, "\n---\n", "\n---\nMột câu mới trong phần giới thiệu.\n\n")
+    report = builder.build(config)
+    slug = product.parent.name
+    pages = {path for path in report.changed if path.endswith(".html")}
+    assert f"san-pham/{slug}/index.html" in pages and f"en/san-pham/{slug}/index.html" in pages
+    assert not any(path.startswith(("in-nhan/", "nhom/", "xa/", "sao/")) for path in pages), pages
+    assert report.rendered <= 6, report.rendered  # its page, its kiosk page, in two languages
+    clean = tmp_path / "clean"
+    Builder().build(config_for(root, clean, None))
+    assert read_tree(tmp_path / "out") == read_tree(clean)
