@@ -20,7 +20,7 @@ from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .exports import products_csv, products_json, robots_txt, sitemap_files
+from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
 from .images import product_pictures
 from .bodylinks import body_link_problems
 from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
@@ -28,6 +28,7 @@ from .names import Scope, config_fingerprint, fingerprint, ident
 from .output import Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
+from .parts import file_set, numbered
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
 from .paths import PageJob
@@ -258,14 +259,10 @@ class Builder:
         indexes = functools.cache(make_indexes)  # every language's, once, when needed
         for path in search_index_paths():
             files[path] = (catalog, lambda path=path: indexes()[path])
-        files["products.json"] = (catalog, lambda: products_json(site))
-        files["products.csv"] = (catalog, lambda: products_csv(site))
+        files.update(file_set(old, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
+        files.update(file_set(old, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
         key = fingerprint((origin, [job.path for job in jobs]))
-        kept = [path for path, out in old.items() if path.startswith("sitemap") and out.key == key]
-        if "sitemap.xml" in kept and len(kept) == sum(1 for path in old if path.startswith("sitemap")):
-            files.update((path, (key, None)) for path in kept)  # the same pages: the same sitemap files
-        else:
-            files.update((path, (key, lambda data=data: data)) for path, data in sitemap_files(site, jobs).items())
+        files.update(file_set(old, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
         for path, data in admin_pages(config, load_refdata(config.data_dir)).items():  # /admin/: the web forms

@@ -98,10 +98,16 @@ def test_no_catalog_file_is_large(big):
     assert largest[0] < 1_000_000, largest
 
 
-def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, monkeypatch):
+@pytest.mark.parametrize("limit", ["urls", "bytes"])
+def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, monkeypatch, limit):
+    """Past 50,000 URLs (here 10) or our own part size (here 5,000 bytes) a file: an index of parts."""
     import ocop.exports
+    import ocop.parts
 
-    monkeypatch.setattr(ocop.exports, "SITEMAP_MAX_URLS", 10)
+    if limit == "urls":
+        monkeypatch.setattr(ocop.exports, "SITEMAP_MAX_URLS", 10)
+    else:
+        monkeypatch.setattr(ocop.parts, "PART_BYTES", 5000)
     code, _, err = build(make_site())
     assert code == 0, err
     out = tmp_path / "output"
@@ -114,7 +120,7 @@ def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, mon
     for url in files:
         part = ET.parse(out / url.rsplit("/", 1)[1]).getroot()
         found = [loc.text for loc in part.findall("s:url/s:loc", ns)]
-        assert 0 < len(found) <= 10
+        assert 0 < len(found) <= 10 if limit == "urls" else (out / url.rsplit("/", 1)[1]).stat().st_size <= 5000
         urls += found
     pages = [p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")
              if not p.relative_to(out).as_posix().startswith(("kiosk/", "admin/"))]  # neither is for search engines
