@@ -8,7 +8,6 @@ a name it read stands for something else now; the staged files then replace thei
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from .refdata import load_refdata
 from .paths import PageJob
 from .render import RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
     product_qr_target, render_page
-from .search import search_index_paths, search_indexes, use_word_store, used_words
+from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
 from .site import Site, build_site
 from .state import BuildState, Output, code_version, folder_id, load_state, save_state, state_path
 
@@ -181,6 +180,7 @@ class Builder:
                     written.append(path)
             precache = {url: outputs[target].digest for out in outputs.values() for url, target in out.refs
                         if target in outputs}
+            precache.update((config.base_path + path, out.digest) for path, out in outputs.items() if is_search_file(path))
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
             worker = service_worker(config.base_path, source, precache)
             outputs[SW_PATH] = Output(_digest(worker), b"", size=len(worker))
@@ -256,9 +256,7 @@ class Builder:
             finally:
                 state.words = used_words()  # only those of this catalog's stories are kept
 
-        indexes = functools.cache(make_indexes)  # every language's, once, when needed
-        for path in search_index_paths():
-            files[path] = (catalog, lambda path=path: indexes()[path])
+        files.update(file_set(old, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
         files.update(file_set(old, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
         files.update(file_set(old, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
         key = fingerprint((origin, [job.path for job in jobs]))
