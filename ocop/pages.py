@@ -11,6 +11,9 @@ from .site import Site
 PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
 LABELS_PER_PAGE = 6 * LABELS_PER_SHEET  # one printable page of labels: 6 A4 sheets
+DUE_ON_STATS = 20  # certificates expired or ending soon in the statistics page's table (the soonest)
+DUE_PATH = "thong-ke/giay-chung-nhan/"  # all of them, DUE_PER_PAGE a page
+DUE_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,10 @@ def page_jobs(site: Site) -> list[PageJob]:
     for listing in site.groups + site.communes + site.star_levels:
         made += paged_jobs(listing.path, "listing.html", listing.products, {"listing": listing})
     made += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
-    made += [PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html")]
+    made += [PageJob("thong-ke/index.html", "stats.html", {"due_shown": DUE_ON_STATS, "due_path": DUE_PATH}),
+             PageJob("tim-kiem/index.html", "search.html")]
+    if len(site.certificates_due) > DUE_ON_STATS:  # the rest on their own pages, the statistics page stays small
+        made += paged_jobs(DUE_PATH, "certificates.html", site.certificates_due, {}, DUE_PER_PAGE)
     sets = print_sets(site)
     counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
     made += [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels"}),
