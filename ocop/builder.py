@@ -22,7 +22,7 @@ from .errors import ContentErrors, Problem
 from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
 from .images import product_pictures
 from .bodylinks import body_link_problems
-from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
+from .kiosk import SW_TEMPLATE, kiosk_jobs, outside_links, references, worker_files
 from .names import Scope, config_fingerprint, fingerprint, ident
 from .output import Staging, write_file
 from .pages import page_jobs
@@ -178,15 +178,12 @@ class Builder:
                 if out is None or out.digest != digest:
                     staging.write(path, data)
                     written.append(path)
-            precache = {url: outputs[target].digest for out in outputs.values() for url, target in out.refs
-                        if target in outputs}
-            precache.update((config.base_path + path, out.digest) for path, out in outputs.items() if is_search_file(path))
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
-            worker = service_worker(config.base_path, source, precache)
-            outputs[SW_PATH] = Output(_digest(worker), b"", size=len(worker))
-            if SW_PATH not in old or old[SW_PATH].digest != outputs[SW_PATH].digest:
-                staging.write(SW_PATH, worker)
-                written.append(SW_PATH)
+            for path, data in worker_files(site, source, outputs).items():  # kiosk/sw.js, kiosk/precache.json
+                outputs[path] = Output(_digest(data), b"", size=len(data))
+                if path not in old or old[path].digest != outputs[path].digest:
+                    staging.write(path, data)
+                    written.append(path)
             dead = body_link_problems(site.products + site.producers + site.pages, outputs, config.base_path,
                                       config.content_dir.parent)
             if dead:
