@@ -158,3 +158,20 @@ def test_paginated_and_print_pages_pass_axe(big, serve, page):
         violations = axe_violations(page, {"runOnly": {"type": "tag", "values": [
             "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
         assert violations == [], f"{path}: {format_axe(violations)}"
+
+
+def test_the_producers_list_is_paginated(tmp_path, monkeypatch):
+    """chu-the/ lists PRODUCERS_PER_PAGE producers a page (400; here 3), every producer once."""
+    import ocop.pages
+
+    monkeypatch.setattr(ocop.pages, "PRODUCERS_PER_PAGE", 3)
+    out = tmp_path / "out"
+    assert main(["build", "--output", str(out), "--today", TODAY]) == 0
+    producers = sorted(p.parent.name for p in (out / "chu-the").glob("*/index.html") if p.parent.name != "trang")
+    pages = pages_of(out, "chu-the")
+    assert len(pages) == -(-len(producers) // 3) >= 2
+    listed = [a.attrs["href"].rstrip("/").rsplit("/", 1)[-1] for page in pages
+              for a in parse_html(page).find("ul", class_="list").find_all("a")]
+    assert sorted(listed) == producers and len(listed) == len(set(listed))
+    second = parse_html(pages[1])
+    assert "Trang 2/" in second.find("title").text and second.find("nav", class_="pager").find("a", **{"aria-current": "page"}).text == "2"
