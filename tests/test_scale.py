@@ -175,3 +175,46 @@ def test_the_producers_list_is_paginated(tmp_path, monkeypatch):
     assert sorted(listed) == producers and len(listed) == len(set(listed))
     second = parse_html(pages[1])
     assert "Trang 2/" in second.find("title").text and second.find("nav", class_="pager").find("a", **{"aria-current": "page"}).text == "2"
+
+
+@pytest.fixture(scope="module")
+def big_in_parts(tmp_path_factory) -> Path:
+    """The generated catalog built with parts of at most PARTS bytes."""
+    import ocop.parts
+
+    folder = tmp_path_factory.mktemp("parts")
+    content = folder / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
+                   check=True, stdout=subprocess.DEVNULL)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ocop.parts, "PART_BYTES", PARTS)
+        assert main(["build", "--content", str(content), "--output", str(folder / "out"), "--today", TODAY, "--no-cache"]) == 0
+    return folder / "out"
+
+
+PARTS = 20_000
+
+
+def test_every_file_that_grows_with_the_catalog_is_cut_under_the_part_size(big_in_parts):
+    out = big_in_parts
+    grown = [p for p in out.rglob("*") if p.is_file() and re.fullmatch(
+        r"(sitemap(-\d+)?\.xml|products(-\d+)?\.(json|csv)|(en/)?search-index(\.json|/.+\.json))", p.relative_to(out).as_posix())]
+    assert len(grown) > 20 and all(p.stat().st_size <= PARTS for p in grown), [p for p in grown if p.stat().st_size > PARTS]
+    slugs = sorted(p.parent.name for p in (out / "san-pham").glob("*/index.html") if p.parent.name != "trang")
+    assert len(slugs) == PRODUCTS
+    import csv
+    import json
+
+    index = json.loads((out / "products.json").read_text(encoding="utf-8"))
+    in_json = [r["slug"] for part in index["parts"] for r in json.loads((out / part["file"]).read_text(encoding="utf-8"))]
+    with open(out / "products.csv", encoding="utf-8-sig", newline="") as f:
+        csv_parts = [row["Tệp"] for row in csv.DictReader(f)]
+    in_csv = []
+    for name in csv_parts:
+        with open(out / name, encoding="utf-8-sig", newline="") as f:
+            in_csv += [row["Mã trang"] for row in csv.DictReader(f)]
+    assert sorted(in_json) == sorted(in_csv) == slugs and in_json == in_csv  # each product once, in catalog order
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    parts = [loc.text.rsplit("/", 1)[1] for loc in ET.parse(out / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    urls = [loc.text for name in parts for loc in ET.parse(out / name).getroot().findall("s:url/s:loc", ns)]
+    assert len(parts) > 2 and len(urls) == len(set(urls)) and BASE + "san-pham/" + slugs[-1] + "/" in " ".join(urls)
