@@ -1,4 +1,4 @@
-// Product search that ignores case and diacritics (đ counts as d), over search-index.json (ocop/search.py).
+// Product search that ignores case and diacritics (đ counts as d), over search-index.json and its parts (ocop/search.py).
 // The form works without this script (it is a GET form and the page links to the listings); with it,
 // results follow each key press and the query and filters live in the URL (?q=mat+ong&stars=4).
 (function () {
@@ -36,12 +36,13 @@
     return { negated: negated, ids: Int32Array.from(ids), total: total };
   }
 
-  // The loaded index: one record per product, plus the body words with the products that use them.
-  function Index(data) {
+  // The loaded index: one record per product (from the parts named in "p"), and the body words with the
+  // products that use them, in parts of consecutive words ("s": [first word, file]) loaded when a query needs them.
+  function Index(data, rows, base) {
     var groups = data.g, communes = data.c;
     this.groups = groups;
     this.communes = communes;
-    this.products = data.p.map(function (row) {
+    this.products = rows.map(function (row) {
       var tags = row[7] ? row[7].split("|") : [];
       var place = row[6] || communes[row[4]][1];
       var group = groups[row[3]][1];
@@ -53,34 +54,89 @@
         titleLower: row[1].normalize("NFC").toLowerCase(), metaLower: meta.normalize("NFC").toLowerCase()
       };
     });
-    this.terms = data.w;
-    this.postings = data.d.map(function (text) { return decodePostings(text, data.p.length); });
+    this.shards = data.s.map(function (entry) {
+      return { first: entry[0], url: new URL(entry[1], base).href, terms: null, postings: null, loading: null };
+    });
     this.cache = new Map();  // body hits of recent query words: typing "mat ong" looks up "mat" once
   }
 
-  // Which products have a body word starting with `prefix` (1) or not (0).
+  // The parts that may hold body words starting with `prefix` (the word itself when it is shorter than SHORT):
+  // the last part whose first word comes before it, and the next ones while their first word starts with it.
+  Index.prototype.shardsFor = function (prefix) {
+    var shards = this.shards, lo = 0, hi = shards.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (shards[mid].first <= prefix) lo = mid + 1; else hi = mid; }
+    var found = [Math.max(0, lo - 1)];
+    for (var j = found[0] + 1; prefix.length >= SHORT && j < shards.length && shards[j].first.lastIndexOf(prefix, 0) === 0; j++) found.push(j);
+    return found;
+  };
+
+  // The parts that the query words need and that are not loaded yet.
+  Index.prototype.missing = function (tokens) {
+    var self = this, need = [];
+    tokens.forEach(function (t) {
+      self.shardsFor(t).forEach(function (s) { if (!self.shards[s].terms && need.indexOf(s) < 0) need.push(s); });
+    });
+    return need;
+  };
+
+  Index.prototype.load = function (numbers) {
+    var self = this;
+    return Promise.all(numbers.map(function (s) {
+      var shard = self.shards[s];
+      if (!shard.loading) {
+        shard.loading = getJson(shard.url).then(function (data) {
+          shard.postings = data.d.map(function (text) { return decodePostings(text, self.products.length); });
+          shard.terms = data.w;
+        }, function (error) { shard.loading = null; throw error; });
+      }
+      return shard.loading;
+    }));
+  };
+
+  // Which products have a body word starting with `prefix` (1) or not (0); its parts must be loaded.
   Index.prototype.bodyHits = function (prefix) {
     var cached = this.cache.get(prefix);
     if (cached) return cached;
     if (this.cache.size > 64) this.cache.clear();
-    var n = this.products.length, hits = new Uint8Array(n), terms = this.terms;
-    var lo = 0, hi = terms.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid] < prefix) lo = mid + 1; else hi = mid; }
-    // Short words ("na", "ga") would start too many body words: below SHORT letters the body word must be whole.
-    var end = prefix.length < SHORT ? (terms[lo] === prefix ? lo + 1 : lo) : terms.length;
-    for (var t = lo; t < end && terms[t].lastIndexOf(prefix, 0) === 0; t++) {
-      var p = this.postings[t], ids = p.ids, i;
-      if (p.negated) {
-        var missing = new Uint8Array(n);
-        for (i = 0; i < ids.length; i++) missing[ids[i]] = 1;
-        for (i = 0; i < n; i++) if (!missing[i]) hits[i] = 1;
-      } else {
-        for (i = 0; i < ids.length; i++) hits[ids[i]] = 1;
+    var n = this.products.length, hits = new Uint8Array(n), self = this;
+    this.shardsFor(prefix).forEach(function (s) {
+      var terms = self.shards[s].terms, postings = self.shards[s].postings;
+      var lo = 0, hi = terms.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid] < prefix) lo = mid + 1; else hi = mid; }
+      // Short words ("na", "ga") would start too many body words: below SHORT letters the body word must be whole.
+      var end = prefix.length < SHORT ? (terms[lo] === prefix ? lo + 1 : lo) : terms.length;
+      for (var t = lo; t < end && terms[t].lastIndexOf(prefix, 0) === 0; t++) {
+        var p = postings[t], ids = p.ids, i;
+        if (p.negated) {
+          var missing = new Uint8Array(n);
+          for (i = 0; i < ids.length; i++) missing[ids[i]] = 1;
+          for (i = 0; i < n; i++) if (!missing[i]) hits[i] = 1;
+        } else {
+          for (i = 0; i < ids.length; i++) hits[ids[i]] = 1;
+        }
       }
-    }
+    });
     this.cache.set(prefix, hits);
     return hits;
   };
+
+  function getJson(url, options) {
+    return fetch(url, options).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    });
+  }
+
+  // The index at `url` (search-index.json, asked again of the server each time: it names this build's parts)
+  // with all its product rows.
+  function loadIndex(url) {
+    var base = new URL(url, location.href).href;
+    return getJson(base, { cache: "no-cache" }).then(function (data) {
+      return Promise.all(data.p.map(function (name) { return getJson(new URL(name, base).href); })).then(function (parts) {
+        return new Index(data, [].concat.apply([], parts.map(function (part) { return part.p; })), base);
+      });
+    });
+  }
 
   function passes(product, filters) {
     if (filters.stars && String(product.stars || "chua-xep-hang") !== filters.stars) return false;
@@ -250,7 +306,8 @@
     var linkBase = form.getAttribute("data-link-base");
     var text = {
       count: form.getAttribute("data-t-count"), none: form.getAttribute("data-t-none"),
-      error: form.getAttribute("data-t-error"), starsLabel: form.getAttribute("data-t-stars"),
+      error: form.getAttribute("data-t-error"), loading: form.getAttribute("data-t-loading"),
+      starsLabel: form.getAttribute("data-t-stars"),
       unranked: form.getAttribute("data-t-unranked")
     };
     var index = null, shown = [], tokens = [], limit = PAGE_SIZE;
@@ -264,8 +321,9 @@
       if (more) more.hidden = shown.length <= limit;
     }
 
-    function run() {
-      if (!index) return;
+    var ticket = 0;  // the latest run: a run that waited for index parts shows its results only if still the latest
+
+    function show() {
       var state = readState(form);
       var active = FIELDS.some(function (name) { return state[name]; });
       tokens = words(state.q);
@@ -274,6 +332,21 @@
       render();
       status.textContent = !active ? "" : shown.length ? text.count.replace("{n}", shown.length) : text.none;
       if (browse) browse.hidden = active;
+      form.classList.remove("is-loading");
+    }
+
+    // Search now when the query's parts of the index are loaded, else once they are; a promise of the run.
+    function run() {
+      if (!index) return Promise.resolve();
+      var mine = ++ticket, need = index.missing(words(readState(form).q));
+      if (!need.length) { show(); return Promise.resolve(); }
+      form.classList.add("is-loading");
+      status.textContent = text.loading;
+      return index.load(need).then(function () {
+        if (mine === ticket) show();
+      }, function () {
+        if (mine === ticket) { status.textContent = text.error; form.classList.remove("is-loading"); }
+      });
     }
 
     function remember(push) {
@@ -309,21 +382,17 @@
 
     writeForm(form, stateFromUrl());
     var state = readState(form);
-    if (FIELDS.some(function (name) { return state[name]; })) status.textContent = form.getAttribute("data-t-loading");
-    return fetch(form.getAttribute("data-index"))
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
+    if (FIELDS.some(function (name) { return state[name]; })) status.textContent = text.loading;
+    return loadIndex(form.getAttribute("data-index"))
+      .then(function (loaded) {
+        index = loaded;
+        return run();
       })
-      .then(function (data) {
-        index = new Index(data);
-        form.classList.add("is-ready");
-        run();
-      })
+      .then(function () { form.classList.add("is-ready"); })
       .catch(function () { status.textContent = text.error; });
   }
 
-  window.ocopSearch = { fold: fold, words: words, highlight: highlight, Index: Index, ready: null };
+  window.ocopSearch = { fold: fold, words: words, highlight: highlight, Index: Index, loadIndex: loadIndex, ready: null };
   var form = document.querySelector("form[data-index]");
   if (form) window.ocopSearch.ready = start(form);
 })();

@@ -8,7 +8,6 @@ a name it read stands for something else now; the staged files then replace thei
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -20,20 +19,21 @@ from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .exports import products_csv, products_json, robots_txt, sitemap_files
+from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
 from .images import product_pictures
 from .bodylinks import body_link_problems
-from .kiosk import SW_PATH, SW_TEMPLATE, kiosk_jobs, outside_links, references, service_worker
+from .kiosk import SW_TEMPLATE, kiosk_jobs, outside_links, references, worker_files
 from .names import BODY, Scope, config_fingerprint, fingerprint, ident
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
+from .parts import file_set, numbered
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
 from .paths import PageJob
 from .render import RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
     product_qr_target, render_page
-from .search import search_index_paths, search_indexes, use_word_store, used_words
+from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
 from .site import Site, build_site
 from .stamp import Stamp, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
@@ -158,14 +158,12 @@ class Builder:
                 if out is None or out.digest != digest:
                     staging.write(path, data)
                     written.append(path)
-            precache = {url: outputs[target].digest for out in outputs.values() for url, target in out.refs
-                        if target in outputs}
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
-            worker = service_worker(config.base_path, source, precache)
-            outputs[SW_PATH] = Output(_digest(worker), b"", size=len(worker))
-            if SW_PATH not in old or old[SW_PATH].digest != outputs[SW_PATH].digest:
-                staging.write(SW_PATH, worker)
-                written.append(SW_PATH)
+            for path, data in worker_files(site, source, outputs).items():  # kiosk/sw.js, kiosk/precache.json
+                outputs[path] = Output(_digest(data), b"", size=len(data))
+                if path not in old or old[path].digest != outputs[path].digest:
+                    staging.write(path, data)
+                    written.append(path)
             dead = body_link_problems(site.products + site.producers + site.pages, outputs, config.base_path,
                                       config.content_dir.parent)
             if dead:
@@ -246,17 +244,11 @@ class Builder:
             finally:
                 state.words = used_words()  # only those of this catalog's stories are kept
 
-        indexes = functools.cache(make_indexes)  # every language's, once, when needed
-        for path in search_index_paths():
-            files[path] = (catalog, lambda path=path: indexes()[path])
-        files["products.json"] = (catalog, lambda: products_json(site))
-        files["products.csv"] = (catalog, lambda: products_csv(site))
+        files.update(file_set(old, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
+        files.update(file_set(old, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
+        files.update(file_set(old, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
         key = fingerprint((origin, [job.path for job in jobs]))
-        kept = [path for path, out in old.items() if path.startswith("sitemap") and out.key == key]
-        if "sitemap.xml" in kept and len(kept) == sum(1 for path in old if path.startswith("sitemap")):
-            files.update((path, (key, None)) for path in kept)  # the same pages: the same sitemap files
-        else:
-            files.update((path, (key, lambda data=data: data)) for path, data in sitemap_files(site, jobs).items())
+        files.update(file_set(old, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
         ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes

@@ -8,6 +8,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .models import Product
+from .parts import part_budget, split
 from .paths import LANGUAGES, localised
 from .site import Site
 
@@ -42,11 +43,46 @@ def _json_item(product: Product) -> str:
     return " " + text.replace("\n", "\n ")
 
 
-def products_json(site: Site) -> bytes:
-    """products.json: one object per published product, in catalog order (json.dumps with indent=1)."""
-    if not site.products:
+def _index_record(site: Site, name: str, part: tuple[Product, ...]) -> dict:
+    """One part in the index of a split export: its file, address, how many products, the first and last."""
+    base = site.config.origin + site.config.base_path
+    return {"file": name, "url": base + name, "products": len(part), "first": part[0].slug, "last": part[-1].slug}
+
+
+def _parts(site: Site, items: list[bytes], room: int) -> list[tuple[Product, ...]]:
+    """The products of each part, cut where the parts' encoded `items` would pass `room` bytes."""
+    runs, at = split(items, room), 0
+    parts = []
+    for run in runs:
+        parts.append(site.products[at:at + len(run)])
+        at += len(run)
+    return parts
+
+
+def products_json_files(site: Site) -> dict[str, bytes]:
+    """products.json: one object per published product, in catalog order (json.dumps with indent=1). When
+    that is over part_budget(), products-1.json, products-2.json… hold the lists and products.json is an
+    object saying which part holds which products ({"products": n, "parts": [...]})."""
+    items = [(_json_item(p) + ",\n").encode("utf-8") for p in site.products]
+    parts = _parts(site, items, part_budget() - len("[\n]\n"))
+    if len(parts) == 1:
+        return {"products.json": products_json(site.products)}
+    files = {f"products-{n}.json": products_json(part) for n, part in enumerate(parts, 1)}
+    index = {"description": JSON_INDEX_TEXT, "products": len(site.products),
+             "parts": [_index_record(site, name, part) for name, part in zip(files, parts)]}
+    files["products.json"] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return files
+
+
+JSON_INDEX_TEXT = ("Danh sách sản phẩm chia thành nhiều tệp, mỗi tệp dưới 1 MB; mỗi tệp là một mảng như products.json "
+                   "của danh mục nhỏ. The product list in parts under 1 MB each; each part is an array of products.")
+
+
+def products_json(products: tuple[Product, ...]) -> bytes:
+    """A list of products as JSON: one object each, in the given order (json.dumps with indent=1)."""
+    if not products:
         return b"[]\n"
-    return ("[\n" + ",\n".join(map(_json_item, site.products)) + "\n]\n").encode("utf-8")
+    return ("[\n" + ",\n".join(map(_json_item, products)) + "\n]\n").encode("utf-8")
 
 
 CSV_HEADERS = {
@@ -90,11 +126,30 @@ def _csv_rows(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def products_csv(site: Site) -> bytes:
-    """products.csv: the rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
+CSV_INDEX_HEADERS = ["Tệp", "Địa chỉ", "Số sản phẩm", "Sản phẩm đầu", "Sản phẩm cuối"]
+
+
+def products_csv(products: tuple[Product, ...]) -> bytes:
+    """The rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
     keys = list(CSV_HEADERS)
-    rows = [[CSV_HEADERS[k] for k in keys]] + [[csv_cell(product_record(p).get(k)) for k in keys] for p in site.products]
+    rows = [[CSV_HEADERS[k] for k in keys]] + [[csv_cell(product_record(p).get(k)) for k in keys] for p in products]
     return ("\ufeff" + _csv_rows(rows)).encode("utf-8")
+
+
+def products_csv_files(site: Site) -> dict[str, bytes]:
+    """products.csv (products_csv of every product); past part_budget() products-1.csv, products-2.csv… with
+    the header row each, and products.csv lists them (file, address, products, first and last product)."""
+    keys = list(CSV_HEADERS)
+    items = [_csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]).encode("utf-8") for p in site.products]
+    head = len(("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]])).encode("utf-8"))
+    parts = _parts(site, items, part_budget() - head)
+    if len(parts) == 1:
+        return {"products.csv": products_csv(site.products)}
+    files = {f"products-{n}.csv": products_csv(part) for n, part in enumerate(parts, 1)}
+    rows = [CSV_INDEX_HEADERS] + [[csv_cell(v) for v in _index_record(site, name, part).values()]
+                                  for name, part in zip(files, parts)]
+    files["products.csv"] = ("\ufeff" + _csv_rows(rows)).encode("utf-8")
+    return files
 
 
 def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
@@ -115,19 +170,13 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 def sitemap_files(site: Site, jobs: list) -> dict[str, bytes]:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
     with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's limits
-    (50,000 URLs or 50 MB a file) it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
+    (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
     lines = [_sitemap_entry(base, url_path, entries[url_path]).encode("utf-8") for url_path in sorted(entries)]
-    room = SITEMAP_MAX_BYTES - len(_URLSET) - len("</urlset>\n")
-    parts: list[list[bytes]] = [[]]
-    size = 0
-    for line in lines:
-        if len(parts[-1]) >= SITEMAP_MAX_URLS or size + len(line) > room:
-            parts.append([])
-            size = 0
-        parts[-1].append(line)
-        size += len(line)
+    room = min(SITEMAP_MAX_BYTES, part_budget()) - len(_URLSET) - len("</urlset>\n")
+    parts = split(lines, room, SITEMAP_MAX_URLS)
+
     def urlset(part: list[bytes]) -> bytes:
         return _URLSET.encode("utf-8") + b"".join(part) + b"</urlset>\n"
 

@@ -1,4 +1,4 @@
-"""The showroom kiosk: touch pages under kiosk/, and a service worker that precaches them all."""
+"""The showroom kiosk: touch pages under kiosk/, and a service worker that keeps them for offline use."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import jinja2
 from markupsafe import Markup
 
 from .pages import paged_jobs
-from .paths import LANGUAGES, PageJob, in_language
+from .paths import LANGUAGES, PageJob, in_language, localised
+from .search import is_search_file
 from .site import Listing, Site, attract_products
 
 PREFIX = "kiosk/"
@@ -98,18 +99,93 @@ def references(base_path: str, path: str, data: bytes) -> tuple[tuple[str, str],
     return tuple(sorted(found))
 
 
-def service_worker(base_path: str, source: str, precache: Mapping[str, bytes]) -> bytes:
-    """kiosk/sw.js: the worker's code with its versioned cache name and precache list written in.
+# The offline precache: the kiosk's frame (home, browse and search pages, page 1 of each listing, scripts, styles,
+# the search index) and the products on the showroom's shelf, then the photos of those pages, the attract loop's
+# products and the rest of the kiosk, as long as the whole stays under both limits. What is left out is kept
+# by the worker when it is first shown.
+PRECACHE_MAX_BYTES = 32_000_000
+PRECACHE_MAX_URLS = 3_000
+RUNTIME_MAX = 2_000  # pages and photos kept as visited, beyond the precache (the oldest leave first)
+PRECACHE_PATH = "kiosk/precache.json"
 
-    `precache` maps every URL to precache to the digest of the file it serves; the cache name carries a
-    hash of all of them and of the worker's code, so a new build installs into a new cache."""
-    urls = sorted(precache)
+
+def _each_language(paths: list[str]) -> list[str]:
+    return [localised(PREFIX + path, lang) for lang in LANGUAGES for path in paths]
+
+
+def frame_pages(site: Site) -> list[str]:
+    """The kiosk pages a visitor passes through, in every language: home, browse indexes, page 1 of every
+    listing, search (when the kiosk has it)."""
+    pages = ["index.html", "sao/index.html", "nhom/index.html", "xa/index.html", "san-pham/index.html"]
+    pages += [listing.path + "index.html" for listing in kiosk_listings(site.star_levels + site.groups + site.communes)]
+    return _each_language(pages + [SEARCH_PAGE.removeprefix(PREFIX)])
+
+
+def product_pages(products) -> list[str]:
+    """The kiosk pages of these products, in every language."""
+    return _each_language([p.path + "index.html" for p in products])
+
+
+def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[str], shelf: list[str],
+                   attract: list[str], files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(URL, output file) in the order the precache takes them: the frame's pages, their scripts and styles and
+    `files`; the shelf's pages and photos; the frame's photos; the attract loop's pages and photos; then every
+    other kiosk page of `refs` with its photos, in the order given (a small catalog fits whole)."""
+    def kind(page: str, target: str) -> str:
+        if target == page:
+            return "page"
+        if target.endswith(".html"):
+            return "link"  # another page: kept when visited
+        return "asset" if target.startswith("assets/") else "photo"
+
+    def take(pages: list[str], kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(url, target) for page in pages for url, target in refs.get(page, ()) if kind(page, target) in kinds]
+
+    whole = ("page", "asset", "photo")
+    return take(frame, ("page", "asset")) + files + take(shelf, whole) + take(frame, ("photo",)) + take(attract, whole) \
+        + take(list(refs), whole)
+
+
+def precache_list(order: list[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
+    """The URLs of `order`, once each, while the total stays under PRECACHE_MAX_BYTES and PRECACHE_MAX_URLS;
+    one that would pass a limit is left out (the browser keeps it when it is first shown)."""
+    taken: dict[str, None] = {}
+    total = 0
+    for url, target in order:
+        size = sizes.get(target)
+        if url in taken or size is None or total + size > PRECACHE_MAX_BYTES or len(taken) >= PRECACHE_MAX_URLS:
+            continue
+        taken[url] = None
+        total += size
+    return sorted(taken)
+
+
+def service_worker(base_path: str, source: str, versions: Mapping[str, bytes], precache: list[str]) -> dict[str, bytes]:
+    """kiosk/sw.js (the worker's code with its settings written in) and kiosk/precache.json (what it stores
+    when installed). `versions` maps every URL a kiosk page names to the digest of the file it serves: the
+    cache name carries a hash of all of them and of the worker's code, so a new build installs into a new
+    cache, and what the kiosk kept as it was visited never outlives the build it came from."""
     digest = hashlib.sha256(source.encode("utf-8"))
-    for url in urls:
-        digest.update(b"\0" + url.encode("utf-8") + b"\0" + precache[url])
-    settings = {"cache": CACHE_PREFIX + digest.hexdigest()[:16], "prefix": CACHE_PREFIX,
-                "scope": base_path + PREFIX, "precache": None}
-    listed = json.dumps(urls, indent=1).replace("\n", "\n ")
-    text = json.dumps(settings, indent=1).replace('"precache": null', '"precache": ' + listed)
-    header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + text + ";\n"
-    return (header + source).encode("utf-8")
+    for url in sorted(versions):
+        digest.update(b"\0" + url.encode("utf-8") + b"\0" + versions[url])
+    cache = CACHE_PREFIX + digest.hexdigest()[:16]
+    settings = {"cache": cache, "prefix": CACHE_PREFIX, "scope": base_path + PREFIX,
+                "precache": base_path + PRECACHE_PATH, "precached": len(precache), "runtime": RUNTIME_MAX}
+    header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + json.dumps(settings, indent=1) + ";\n"
+    listed = json.dumps({"cache": cache, "urls": precache}, indent=1) + "\n"
+    return {SW_PATH: (header + source).encode("utf-8"), PRECACHE_PATH: listed.encode("utf-8")}
+
+
+def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
+    """kiosk/sw.js and kiosk/precache.json for this build's outputs (state.Output: digest, size, refs)."""
+    base_path = site.config.base_path
+    products = product_pages(site.products)  # the rest of the kiosk in catalog order, then its other pages
+    refs = {path: outputs[path].refs for path in products if path in outputs}
+    refs.update((path, out.refs) for path, out in sorted(outputs.items()) if out.refs and path not in refs)
+    versions = {url: outputs[target].digest for named in refs.values() for url, target in named if target in outputs}
+    index = [(base_path + path, path) for path in sorted(outputs) if is_search_file(path)]  # search works offline
+    versions.update((url, outputs[path].digest) for url, path in index)
+    shelf = [p for p in site.products if p.slug in site.shelf]
+    order = precache_order(refs, frame_pages(site), product_pages(shelf), product_pages(attract_products(site)), index)
+    sizes = {path: out.size for path, out in outputs.items()}
+    return service_worker(base_path, source, versions, precache_list(order, sizes))

@@ -11,6 +11,10 @@ from .site import Site
 PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
 LABELS_PER_PAGE = 6 * LABELS_PER_SHEET  # one printable page of labels: 6 A4 sheets
+PRODUCERS_PER_PAGE = 400  # producers on one page of chu-the/ (2,500 at 10,000 products: 7 pages of about 90 KB)
+DUE_ON_STATS = 20  # certificates expired or ending soon in the statistics page's table (the soonest)
+DUE_PATH = "thong-ke/giay-chung-nhan/"  # all of them, DUE_PER_PAGE a page
+DUE_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -40,16 +44,18 @@ class Pager:
         return self.path(self.number + 1) if self.number < self.count else None
 
 
-def paginate(base: str, products: tuple[Product, ...], per: int = PER_PAGE) -> list[tuple[Pager, tuple[Product, ...]]]:
-    """The pages of a list of products (one empty page for an empty list)."""
+def paginate(base: str, products: tuple, per: int = PER_PAGE) -> list[tuple[Pager, tuple]]:
+    """The pages of a list of products, or of producers (one empty page for an empty list)."""
     count = max(1, -(-len(products) // per))
     return [(Pager(n + 1, count, base, len(products), n * per + 1, min((n + 1) * per, len(products))),
              products[n * per:(n + 1) * per]) for n in range(count)]
 
 
-def paged_jobs(base: str, template: str, products: tuple[Product, ...], context: dict, per: int = PER_PAGE) -> list[PageJob]:
-    """One job per page of `products`: page 1 at `base`, the others under <base>trang/<n>/."""
-    return [PageJob(pager.here + "index.html", template, {**context, "products": part, "pager": pager})
+def paged_jobs(base: str, template: str, products: tuple, context: dict, per: int = PER_PAGE,
+               name: str = "products") -> list[PageJob]:
+    """One job per page of `products` (given to the template as `name`): page 1 at `base`, the others under
+    <base>trang/<n>/."""
+    return [PageJob(pager.here + "index.html", template, {**context, name: part, "pager": pager})
             for pager, part in paginate(base, products, per)]
 
 
@@ -73,7 +79,7 @@ def page_jobs(site: Site) -> list[PageJob]:
         made.append(PageJob(p.path + "index.html", "product.html", {"product": p}))
         if p.traceability:
             made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
-    made.append(PageJob("chu-the/index.html", "producers.html"))
+    made += paged_jobs("chu-the/", "producers.html", site.producers, {}, PRODUCERS_PER_PAGE, "producers")
     for producer in site.producers:
         made += paged_jobs(producer.path, "producer.html", site.products_by_producer[producer.slug], {"producer": producer})
     made += [PageJob("nhom/index.html", "listings.html", {"listings": site.heads["group"], "kind": "group"}),
@@ -82,7 +88,10 @@ def page_jobs(site: Site) -> list[PageJob]:
     for listing in site.groups + site.communes + site.star_levels:
         made += paged_jobs(listing.path, "listing.html", listing.products, {"listing": listing})
     made += [PageJob(p.path + "index.html", "page.html", {"page": p}) for p in site.pages]
-    made += [PageJob("thong-ke/index.html", "stats.html"), PageJob("tim-kiem/index.html", "search.html")]
+    made += [PageJob("thong-ke/index.html", "stats.html", {"due_shown": DUE_ON_STATS, "due_path": DUE_PATH}),
+             PageJob("tim-kiem/index.html", "search.html")]
+    if len(site.certificates_due) > DUE_ON_STATS:  # the rest on their own pages, the statistics page stays small
+        made += paged_jobs(DUE_PATH, "certificates.html", site.certificates_due, {}, DUE_PER_PAGE)
     sets = print_sets(site)
     counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
     made += [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels"}),

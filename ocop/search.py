@@ -1,4 +1,4 @@
-"""The search index (search-index.json): product fields for display and an inverted index of body words."""
+"""The search index (search-index.json and its parts): product fields for display and an inverted index of body words."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import re
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
+from .parts import part_budget, split
 from .paths import LANGUAGES
 from .site import Site
 from .text import fold
 
 INDEX_PATH = "search-index.json"  # the default language's; the others under <lang>/ (index_path)
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: the index names its parts
+PART_BYTES = 200_000  # a part of the index at most (a word's first letters cost one such download)
 # A word, as assets/search.js splits folded text: letters and digits (Python: alphanumeric, no underscore).
 _WORD = re.compile(r"[^\W_]+")
 
@@ -113,14 +115,13 @@ def _postings(ids: list[int], total: int) -> str:
     return prefix + ",".join(gaps)
 
 
-def _postings_json(products: tuple[Product, ...], words_of) -> str:
-    """'"w":[words],"d":[their encoded lists]' in word order: which products (by number) have each body word."""
+def _postings_lists(products: tuple[Product, ...], words_of) -> list[tuple[str, str]]:
+    """(body word, its encoded product list) in word order: which products (by number) have each body word."""
     lists: dict[str, list[int]] = {}
     for number, product in enumerate(products):
         for word in words_of(product):
             lists.setdefault(word, []).append(number)
-    vocabulary = sorted(lists)
-    return f'"w":{_json(vocabulary)},"d":{_json([_postings(lists[w], len(products)) for w in vocabulary])}'
+    return [(word, _postings(lists[word], len(products))) for word in sorted(lists)]
 
 
 def _row(p: Product, group_no: dict, commune_no: dict, language: Language = VIETNAMESE) -> list:
@@ -139,20 +140,50 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_index(site: Site, language: Language = VIETNAMESE) -> bytes:
-    """One language's search index as compact UTF-8 JSON, the same bytes for the same catalog."""
+def _part(folder: str, kind: str, data: bytes) -> tuple[str, bytes]:
+    """A part's path below `folder`, named by its content ("search-index/w-<digest>.json"): a part never
+    changes under one name, so a browser may keep it; only the small index names the parts of this build."""
+    return f"{folder}{kind}-{hashlib.blake2b(data, digest_size=8).hexdigest()}.json", data
+
+
+def search_files(site: Site, language: Language = VIETNAMESE) -> dict[str, bytes]:
+    """One language's search index, the same bytes for the same catalog: index_path(lang), small, with the
+    groups, communes and the names of its parts; the product rows in parts ("p": product numbers in order) and
+    the body words in parts of consecutive words ("s": each part's first word), none over PART_BYTES."""
     groups, communes, group_no, commune_no = _numbers(site)
-    rows = ",".join(_json(_row(p, group_no, commune_no, language)) for p in site.products)
-    return (f'{{"v":{INDEX_VERSION},"g":{_json([[g.slug, language.pick(g, "name")] for g in groups])},'
-            f'"c":{_json([[c.slug, c.name] for c in communes])},"p":[{rows}],'
-            f'{_postings_json(site.products, language.body_words)}}}\n').encode("utf-8")
+    room = min(PART_BYTES, part_budget()) - 32
+    folder = "search-index/"
+    rows = [(_json(_row(p, group_no, commune_no, language)) + ",").encode("utf-8") for p in site.products]
+    row_parts = [_part(folder, "p", b'{"p":[' + b"".join(run)[:-1] + b"]}\n") for run in split(rows, room)]
+    postings = _postings_lists(site.products, language.body_words)
+    items = [(_json(word) + "," + _json(encoded) + ",").encode("utf-8") for word, encoded in postings]
+    word_parts, firsts, at = [], [], 0
+    for run in split(items, room):
+        chunk = postings[at:at + len(run)]
+        at += len(run)
+        firsts.append(chunk[0][0] if chunk else "")
+        data = f'{{"w":{_json([w for w, _ in chunk])},"d":{_json([d for _, d in chunk])}}}\n'.encode("utf-8")
+        word_parts.append(_part(folder, "w", data))
+    manifest = (f'{{"v":{INDEX_VERSION},"n":{len(site.products)},'
+                f'"g":{_json([[g.slug, language.pick(g, "name")] for g in groups])},'
+                f'"c":{_json([[c.slug, c.name] for c in communes])},"p":{_json([name for name, _ in row_parts])},'
+                f'"s":{_json([[first, name] for first, (name, _) in zip(firsts, word_parts)])}}}\n').encode("utf-8")
+    prefix = index_path(language.lang).removesuffix(INDEX_PATH)
+    return {prefix + INDEX_PATH: manifest, **{prefix + name: data for name, data in row_parts + word_parts}}
 
 
-def search_index_paths() -> list[str]:
-    """Where the search index of every language is."""
-    return [index_path(lang) for lang in LANGUAGES]
+def is_search_file(path: str) -> bool:
+    """Whether an output path is a search index or one of its parts, in any language."""
+    for lang in LANGUAGES:
+        main = index_path(lang)
+        if path == main or path.startswith(main.removesuffix(".json") + "/"):
+            return True
+    return False
 
 
 def search_indexes(site: Site, texts: dict[str, dict[str, str]]) -> dict[str, bytes]:
-    """{index_path(lang): index} for every language; `texts` is {language: interface text} (its place formats)."""
-    return {index_path(lang): search_index(site, Language(lang, texts[lang])) for lang in LANGUAGES}
+    """Every language's search_files; `texts` is {language: interface text} (its place formats)."""
+    files: dict[str, bytes] = {}
+    for lang in LANGUAGES:
+        files.update(search_files(site, Language(lang, texts[lang])))
+    return files

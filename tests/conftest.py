@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import textwrap
 from html.parser import HTMLParser
@@ -98,6 +99,11 @@ def sample_output(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "output"
     assert main(["build", "--output", str(out), "--today", TODAY]) == 0
     return out
+
+
+def kiosk_precache(output: Path) -> list[str]:
+    """The URLs the kiosk's service worker stores when it is installed (kiosk/precache.json)."""
+    return json.loads((output / "kiosk" / "precache.json").read_text(encoding="utf-8"))["urls"]
 
 
 def tree_digest(folder: Path) -> str:

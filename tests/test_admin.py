@@ -120,7 +120,7 @@ def test_admin_page_is_noindex_offline_and_outside_kiosk_sitemap_and_search(samp
     assert doc.find("meta", name="robots").attrs["content"] == "noindex, nofollow"
     assert doc.find("link", rel="cms-config-url").attrs["href"] == "config.yml"
     assert "style.css" in doc.find("script").text  # the site's CSS in the preview pane
-    for path in ("sitemap.xml", "search-index.json", "kiosk/sw.js", "robots.txt"):
+    for path in ("sitemap.xml", "search-index.json", "kiosk/sw.js", "kiosk/precache.json", "robots.txt"):
         for found in sample_output.glob(path.split("/")[0] if "/" not in path else path):
             if found.is_file():
                 assert "admin" not in found.read_text(encoding="utf-8"), found

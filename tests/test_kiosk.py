@@ -16,7 +16,7 @@ import pytest
 
 import browser_support
 from browser_support import static_server, stop_static_servers  # the browser fixture comes from conftest.py
-from conftest import ROOT, TODAY, parse_html
+from conftest import ROOT, TODAY, kiosk_precache, parse_html
 from ocop.cli import main
 from tools_support import decode_qr_png
 
@@ -60,10 +60,11 @@ def test_kiosk_product_shows_shop_links_as_qr_codes_not_links(sample_output: Pat
     assert "Sàn thương mại điện tử (mẫu)" in doc.text
 
 
-def test_service_worker_precaches_every_kiosk_page_and_photo(sample_output: Path):
+def test_service_worker_precaches_every_kiosk_page_and_photo_of_a_small_catalog(sample_output: Path):
     settings = sw_settings(sample_output)
-    precache = set(settings["precache"])
-    assert settings["scope"] == BASE_PATH + "kiosk/"
+    precache = set(kiosk_precache(sample_output))
+    assert settings["scope"] == BASE_PATH + "kiosk/" and settings["precache"] == BASE_PATH + "kiosk/precache.json"
+    assert settings["precached"] == len(precache) and settings["runtime"] > 0
     for path in (sample_output / "kiosk").rglob("index.html"):
         folder = path.parent.relative_to(sample_output).as_posix() + "/"
         assert BASE_PATH + folder in precache

@@ -94,3 +94,48 @@ def test_stats_page_links_the_open_data_and_print_pages(sample_output):
     assert {"/ocop-huu-lung/products.csv", "/ocop-huu-lung/products.json"} <= hrefs
     assert {"/ocop-huu-lung/in-nhan/", "/ocop-huu-lung/in-nhan/poster/"} <= hrefs
 
+
+
+def test_big_open_data_is_split_into_parts_with_every_product_once(tmp_path, monkeypatch):
+    """Past the part size, products.json and products.csv list their parts; every product is in one part."""
+    import shutil
+
+    import ocop.parts
+    from conftest import ROOT, TODAY
+    from ocop.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    tea = content / "products/tra-day-tuan-son/index.md"
+    tea.write_text(tea.read_text(encoding="utf-8").replace(
+        "title: Trà dây Tuấn Sơn\n", "title: '" + HOSTILE["title"].replace("'", "''") + "'\n", 1), encoding="utf-8")
+    monkeypatch.setattr(ocop.parts, "PART_BYTES", 2500)
+    out = tmp_path / "output"
+    assert main(["build", "--content", str(content), "--output", str(out), "--today", TODAY]) == 0
+    slugs = sorted(p.parent.name for p in (out / "san-pham").glob("*/index.html") if p.parent.name != "trang")
+
+    index = json.loads((out / "products.json").read_text(encoding="utf-8"))
+    assert index["products"] == len(slugs) == 13 and len(index["parts"]) >= 3
+    records = []
+    for part in index["parts"]:
+        path = out / part["file"]
+        assert part["url"].endswith("/ocop-huu-lung/" + part["file"]) and path.stat().st_size <= 2500
+        found = json.loads(path.read_text(encoding="utf-8"))
+        assert [found[0]["slug"], found[-1]["slug"], len(found)] == [part["first"], part["last"], part["products"]]
+        records += found
+    assert sorted(r["slug"] for r in records) == slugs and len(records) == len(set(r["slug"] for r in records))
+
+    listed = read_csv(out / "products.csv")
+    assert [row["Tệp"] for row in listed] == [f"products-{n}.csv" for n in range(1, len(listed) + 1)] and len(listed) >= 2
+    rows = []
+    for entry in listed:
+        path = out / entry["Tệp"]
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf") and path.stat().st_size <= 2500
+        part = read_csv(path)
+        assert len(part) == int(entry["Số sản phẩm"]) and part[0]["Mã trang"] == entry["Sản phẩm đầu"]
+        rows += part
+    assert len(rows) == len(records)
+    for record, row in zip(records, rows):  # the same order and values as the JSON parts
+        assert all(row[CSV_HEADERS[k]] == cell(v) for k, v in record.items()), record["slug"]
+    hostile = next(row for row in rows if row["Mã trang"] == "tra-day-tuan-son")
+    assert hostile["Tên sản phẩm"] == "'" + HOSTILE["title"]  # still neutralised in a part

@@ -99,10 +99,16 @@ def test_no_output_file_is_large(big):
     assert largest[0] < 1_000_000, largest
 
 
-def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, monkeypatch):
+@pytest.mark.parametrize("limit", ["urls", "bytes"])
+def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, monkeypatch, limit):
+    """Past 50,000 URLs (here 10) or our own part size (here 5,000 bytes) a file: an index of parts."""
     import ocop.exports
+    import ocop.parts
 
-    monkeypatch.setattr(ocop.exports, "SITEMAP_MAX_URLS", 10)
+    if limit == "urls":
+        monkeypatch.setattr(ocop.exports, "SITEMAP_MAX_URLS", 10)
+    else:
+        monkeypatch.setattr(ocop.parts, "PART_BYTES", 5000)
     code, _, err = build(make_site())
     assert code == 0, err
     out = tmp_path / "output"
@@ -115,7 +121,7 @@ def test_sitemap_becomes_an_index_past_its_limit(make_site, build, tmp_path, mon
     for url in files:
         part = ET.parse(out / url.rsplit("/", 1)[1]).getroot()
         found = [loc.text for loc in part.findall("s:url/s:loc", ns)]
-        assert 0 < len(found) <= 10
+        assert 0 < len(found) <= 10 if limit == "urls" else (out / url.rsplit("/", 1)[1]).stat().st_size <= 5000
         urls += found
     pages = [p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")
              if not p.relative_to(out).as_posix().startswith(("kiosk/", "admin/"))]  # neither is for search engines
@@ -134,7 +140,7 @@ def test_a_site_over_the_pages_limit_gets_a_warning(make_site, build, monkeypatc
 
 
 PAGED = ["san-pham/trang/2/", "en/nhom/thuc-pham/trang/2/", "kiosk/san-pham/trang/2/", "in-nhan/san-pham/trang/2/",
-         "in-nhan/poster/nhom/thuc-pham/", "in-nhan/"]
+         "in-nhan/poster/nhom/thuc-pham/", "in-nhan/", "thong-ke/giay-chung-nhan/"]
 
 
 def test_paginated_and_print_pages_are_valid_html(big):
@@ -153,3 +159,63 @@ def test_paginated_and_print_pages_pass_axe(big, serve, page):
         violations = axe_violations(page, {"runOnly": {"type": "tag", "values": [
             "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
         assert violations == [], f"{path}: {format_axe(violations)}"
+
+
+def test_the_producers_list_is_paginated(tmp_path, monkeypatch):
+    """chu-the/ lists PRODUCERS_PER_PAGE producers a page (400; here 3), every producer once."""
+    import ocop.pages
+
+    monkeypatch.setattr(ocop.pages, "PRODUCERS_PER_PAGE", 3)
+    out = tmp_path / "out"
+    assert main(["build", "--output", str(out), "--today", TODAY]) == 0
+    producers = sorted(p.parent.name for p in (out / "chu-the").glob("*/index.html") if p.parent.name != "trang")
+    pages = pages_of(out, "chu-the")
+    assert len(pages) == -(-len(producers) // 3) >= 2
+    listed = [a.attrs["href"].rstrip("/").rsplit("/", 1)[-1] for page in pages
+              for a in parse_html(page).find("ul", class_="list").find_all("a")]
+    assert sorted(listed) == producers and len(listed) == len(set(listed))
+    second = parse_html(pages[1])
+    assert "Trang 2/" in second.find("title").text and second.find("nav", class_="pager").find("a", **{"aria-current": "page"}).text == "2"
+
+
+@pytest.fixture(scope="module")
+def big_in_parts(tmp_path_factory) -> Path:
+    """The generated catalog built with parts of at most PARTS bytes."""
+    import ocop.parts
+
+    folder = tmp_path_factory.mktemp("parts")
+    content = folder / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
+                   check=True, stdout=subprocess.DEVNULL)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ocop.parts, "PART_BYTES", PARTS)
+        assert main(["build", "--content", str(content), "--output", str(folder / "out"), "--today", TODAY, "--no-cache"]) == 0
+    return folder / "out"
+
+
+PARTS = 20_000
+
+
+def test_every_file_that_grows_with_the_catalog_is_cut_under_the_part_size(big_in_parts):
+    out = big_in_parts
+    grown = [p for p in out.rglob("*") if p.is_file() and re.fullmatch(
+        r"(sitemap(-\d+)?\.xml|products(-\d+)?\.(json|csv)|(en/)?search-index(\.json|/.+\.json))", p.relative_to(out).as_posix())]
+    assert len(grown) > 20 and all(p.stat().st_size <= PARTS for p in grown), [p for p in grown if p.stat().st_size > PARTS]
+    slugs = sorted(p.parent.name for p in (out / "san-pham").glob("*/index.html") if p.parent.name != "trang")
+    assert len(slugs) == PRODUCTS
+    import csv
+    import json
+
+    index = json.loads((out / "products.json").read_text(encoding="utf-8"))
+    in_json = [r["slug"] for part in index["parts"] for r in json.loads((out / part["file"]).read_text(encoding="utf-8"))]
+    with open(out / "products.csv", encoding="utf-8-sig", newline="") as f:
+        csv_parts = [row["Tệp"] for row in csv.DictReader(f)]
+    in_csv = []
+    for name in csv_parts:
+        with open(out / name, encoding="utf-8-sig", newline="") as f:
+            in_csv += [row["Mã trang"] for row in csv.DictReader(f)]
+    assert sorted(in_json) == sorted(in_csv) == slugs and in_json == in_csv  # each product once, in catalog order
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    parts = [loc.text.rsplit("/", 1)[1] for loc in ET.parse(out / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    urls = [loc.text for name in parts for loc in ET.parse(out / name).getroot().findall("s:url/s:loc", ns)]
+    assert len(parts) > 2 and len(urls) == len(set(urls)) and BASE + "san-pham/" + slugs[-1] + "/" in " ".join(urls)

@@ -9,7 +9,7 @@ import pytest
 
 import browser_support
 from browser_support import static_server, stop_static_servers  # the browser fixtures come from conftest.py
-from conftest import PRODUCER, PRODUCT, TODAY, parse_html, write_files
+from conftest import PRODUCER, PRODUCT, TODAY, kiosk_precache, parse_html, write_files
 from ocop.cli import main
 from ocop.text import fold
 
@@ -69,7 +69,14 @@ def site_url(site_output: Path):
 
 
 def load_index(output: Path, lang: str = "vi") -> dict:
-    return json.loads((output / ("" if lang == "vi" else lang + "/") / "search-index.json").read_text(encoding="utf-8"))
+    """A language's whole index, put together from search-index.json and the parts it names."""
+    folder = output / ("" if lang == "vi" else lang + "/")
+    index = json.loads((folder / "search-index.json").read_text(encoding="utf-8"))
+    index["p"] = [row for name in index["p"] for row in json.loads((folder / name).read_text(encoding="utf-8"))["p"]]
+    shards = [json.loads((folder / name).read_text(encoding="utf-8")) for _, name in index["s"]]
+    index["w"] = [word for shard in shards for word in shard["w"]]
+    index["d"] = [postings for shard in shards for postings in shard["d"]]
+    return index
 
 
 def body_products(index: dict, word: str) -> list[str]:
@@ -134,8 +141,10 @@ def test_each_language_searches_its_own_index(site_output):
         form = parse_html(site_output / page / "index.html").find("form", class_="s-form")
         expected = BASE_PATH + ("" if lang == "vi" else "en/") + "search-index.json"
         assert form.attrs["data-index"] == form.attrs["data-precache"] == expected, page
-    worker = (site_output / "kiosk/sw.js").read_text(encoding="utf-8")
-    assert f'"{BASE_PATH}en/search-index.json"' in worker  # the kiosk's English search works offline too
+    precache = kiosk_precache(site_output)
+    assert f"{BASE_PATH}en/search-index.json" in precache  # the kiosk's English search works offline too
+    parts = [p.relative_to(site_output).as_posix() for p in site_output.rglob("search-index/*.json")]
+    assert parts and all(BASE_PATH + part in precache for part in parts)  # every part of both indexes
 
 
 def test_search_page_without_javascript_is_a_get_form_with_the_listings(site_output):
@@ -162,10 +171,9 @@ def test_kiosk_search_page_links_to_kiosk_products_and_is_precached(site_output)
     form = doc.find("form", class_="s-form")
     assert form.attrs["data-link-base"] == BASE_PATH + "kiosk/"
     assert form.attrs["action"] == BASE_PATH + "kiosk/tim-kiem/"
-    worker = (site_output / "kiosk/sw.js").read_text(encoding="utf-8")
-    assert f'"{BASE_PATH}search-index.json"' in worker
-    assert f'"{BASE_PATH}kiosk/tim-kiem/"' in worker
-    assert f"{BASE_PATH}assets/search.js?v=" in worker
+    precache = kiosk_precache(site_output)
+    assert f"{BASE_PATH}search-index.json" in precache and f"{BASE_PATH}kiosk/tim-kiem/" in precache
+    assert any(url.startswith(f"{BASE_PATH}assets/search.js?v=") for url in precache)
 
 
 # --- in the browser -------------------------------------------------------------------------------------------
@@ -186,6 +194,7 @@ def type_query(page, text: str, field: str = "#s-q") -> None:
     """Type like a visitor: one key press at a time, then wait for the results to settle."""
     page.fill(field, "")
     page.type(field, text)
+    page.wait_for_selector("form.s-form.is-ready:not(.is-loading)")  # the parts of the index the words need
 
 
 def test_fold_in_the_browser_agrees_with_python(page, site_url):
@@ -325,3 +334,62 @@ def test_kiosk_search_big_input_and_touch_cards(page, site_url):
         assert card["height"] >= 96 and card["width"] >= 300
     cards.first.click()
     page.wait_for_url("**/kiosk/san-pham/mat-ong-hoa-nhan/")
+
+
+# --- an index in many parts -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory):
+    """The fixture catalog built with index parts of at most 100 bytes, served; (base URL, output)."""
+    import ocop.search
+
+    root = tmp_path_factory.mktemp("search-split")
+    write_files(root / "content", CATALOG)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ocop.search, "PART_BYTES", 100)
+        assert main(["build", "--content", str(root / "content"), "--output", str(root / "output"), "--today", TODAY]) == 0
+    keep = len(browser_support._servers)
+    yield static_server(root / "output", BASE_PATH), root / "output"
+    stop_static_servers(keep)
+
+
+def test_split_index_has_every_product_and_word_once_in_parts_under_the_limit(split_site):
+    _, output = split_site
+    for folder in (output, output / "en"):
+        manifest = json.loads((folder / "search-index.json").read_text(encoding="utf-8"))
+        assert len(manifest["p"]) >= 2 and len(manifest["s"]) >= 3
+        parts = [json.loads((folder / name).read_text(encoding="utf-8")) for name in manifest["p"]]
+        shards = [json.loads((folder / name).read_text(encoding="utf-8")) for _, name in manifest["s"]]
+        assert [first for first, _ in manifest["s"]] == [shard["w"][0] for shard in shards]
+        for name, items in [(n, part["p"]) for n, part in zip(manifest["p"], parts)] + \
+                           [(n, shard["w"]) for (_, n), shard in zip(manifest["s"], shards)]:
+            assert (folder / name).stat().st_size <= 100 or len(items) == 1, name  # one long item may pass it alone
+        index = load_index(output, "vi" if folder == output else "en")
+        assert len(index["p"]) == manifest["n"] == len([k for k in CATALOG if k.startswith("products/")])
+        assert index["w"] == sorted(set(index["w"]))  # every word once, in order across the parts
+    assert [row[0] for row in load_index(output, "en")["p"]] == [row[0] for row in load_index(output)["p"]]
+    assert body_products(load_index(output), "vuon") == ["Gà đồi", "Mật ong hoa nhãn"]  # numbers across parts agree
+
+
+def test_a_body_word_in_a_later_part_is_found_fetching_only_its_part(browser, split_site):
+    base_url, output = split_site
+    manifest = json.loads((output / "search-index.json").read_text(encoding="utf-8"))
+    word = "vuon"  # "Gà đồi" and "Mật ong hoa nhãn" have it in their stories only
+    holder = next(name for first, name in reversed(manifest["s"]) if first <= word)
+    assert holder != manifest["s"][0][1], "the word should be in a later part"
+    context = browser.new_context()
+    try:
+        requests = browser_support.record_requests(context)
+        page = context.new_page()
+        open_search(page, base_url + "tim-kiem/")
+        type_query(page, word)
+        assert set(titles(page)) == {"Gà đồi", "Mật ong hoa nhãn"}
+        fetched = {url.split(BASE_PATH, 1)[1] for url in requests if "/search-index/w-" in url}
+        # Typed letter by letter: "v" and "vu" ask for the part just before "vuon"'s own, and no earlier part.
+        assert holder in fetched and len(fetched) <= 2 and manifest["s"][0][1] not in fetched, fetched
+        assert all(BASE_PATH + name in " ".join(requests) for name in manifest["p"])  # every product row
+        type_query(page, "mat ong")  # a body word of an earlier part: loaded as needed, results as before
+        assert titles(page)[:2] == ["Mật ong hoa nhãn", "Mật ong rừng Hữu Liên"] and "Trà hoa vàng" in titles(page)
+    finally:
+        context.close()

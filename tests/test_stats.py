@@ -107,3 +107,28 @@ def test_check_warns_about_the_featured_flag_it_ignores(capsys):
     source = open("content/products/na-cai-kinh/index.md", encoding="utf-8").read().splitlines()
     assert source[line_no - 1].strip() == "featured: true"
     assert "bị bỏ qua: giấy chứng nhận đã hết hạn ngày 02/10/2023" in ROOT_TEXT
+
+
+def test_a_long_list_of_due_certificates_is_cut_short_and_paged(tmp_path, monkeypatch):
+    """The statistics page shows the soonest DUE_ON_STATS and links to all of them, DUE_PER_PAGE a page."""
+    import ocop.pages
+
+    monkeypatch.setattr(ocop.pages, "DUE_ON_STATS", 3)
+    monkeypatch.setattr(ocop.pages, "DUE_PER_PAGE", 2)
+    out = tmp_path / "output"
+    assert main(["build", "--output", str(out), "--today", TODAY]) == 0
+    due = section(parse_html(out / "thong-ke/index.html"), "due")
+    shown = [r.find("a").text for r in due.find_all("tr") if r.find("th", scope="row")]
+    assert len(shown) == 3
+    link = due.find("a", href="/ocop-huu-lung/thong-ke/giay-chung-nhan/")
+    assert link is not None and link.text == "Xem cả 7 giấy chứng nhận"
+    listed = []
+    for number in range(1, 5):  # 7 certificates, 2 a page
+        page = out / "thong-ke/giay-chung-nhan" / ("" if number == 1 else f"trang/{number}/") / "index.html"
+        doc = parse_html(page)
+        assert doc.find("h1").text.startswith("Giấy chứng nhận hết hạn") and (number == 1 or f"Trang {number}/4" in doc.find("title").text)
+        listed += [r.find("a").text for r in doc.find("main").find_all("tr") if r.find("th", scope="row")]
+    assert not (out / "thong-ke/giay-chung-nhan/trang/5").exists()
+    assert listed[:3] == shown and len(listed) == len(set(listed)) == 7 and listed[-1] == "Măng khô Tuấn Sơn"
+    english = parse_html(out / "en/thong-ke/giay-chung-nhan/index.html")
+    assert english.find("h1").text.startswith("Certificates expired")

@@ -1,0 +1,49 @@
+"""Files that grow with the catalog, cut into parts that each stay under one size (sitemap, open data, search)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+# No file that is cut into parts is larger than this: the catalog's own limit is 1 MB a file, and the margin
+# leaves room for a file's head and tail. Tests set it small to see the parts of a small catalog.
+PART_BYTES = 900_000
+
+
+def part_budget() -> int:
+    """PART_BYTES as it is now (read at each call, so that a test can change it)."""
+    return PART_BYTES
+
+
+def split(items: Sequence[bytes], room: int, max_items: int = 0) -> list[list[bytes]]:
+    """`items` in order, cut into runs of at most `room` bytes together (and `max_items` items, when given).
+    An item longer than `room` has a run of its own; there is always at least one run (maybe empty)."""
+    runs: list[list[bytes]] = [[]]
+    size = 0
+    for item in items:
+        if runs[-1] and (size + len(item) > room or (max_items and len(runs[-1]) >= max_items)):
+            runs.append([])
+            size = 0
+        runs[-1].append(item)
+        size += len(item)
+    return runs
+
+
+Made = Callable[[], dict[str, bytes]]
+
+
+def file_set(old: Mapping[str, object], belongs: Callable[[str], bool], main: str, key: bytes,
+             make: Made) -> dict[str, tuple[bytes, Callable[[], bytes] | None]]:
+    """{path: (key, make)} for the builder of a set of files made together (a file and its parts): the last
+    build's files when it made all of them from the same key, else every file made now by `make`."""
+    before = [path for path in old if belongs(path)]
+    if main in before and all(getattr(old[path], "key", None) == key for path in before):
+        return {path: (key, None) for path in before}
+    return {path: (key, lambda data=data: data) for path, data in make().items()}
+
+
+def numbered(main: str) -> Callable[[str], bool]:
+    """Whether a path is `main` or one of its numbered parts: numbered("sitemap.xml")("sitemap-2.xml") is True."""
+    stem, ext = main.rsplit(".", 1)
+    pattern = re.compile(rf"{re.escape(stem)}(-[1-9][0-9]*)?\.{re.escape(ext)}")
+    return lambda path: pattern.fullmatch(path) is not None
