@@ -8,6 +8,7 @@ a name it read stands for something else now; the staged files then replace thei
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ from .parts import file_set, numbered
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
 from .paths import PageJob
-from .render import RecordingEnvironment, load_all_translations, make_environment, product_qr_path, \
-    product_qr_target, render_page
+from .recording import RecordingEnvironment
+from .render import load_all_translations, make_environment, product_qr_path, product_qr_target, render_page
 from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
 from .site import Site, build_site
 from .stamp import Stamp, folder_id, stamp_path, state_path

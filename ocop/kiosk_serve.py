@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from pathlib import Path

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import BuiltinFunctionType, FunctionType, MethodType
 
 import jinja2
-import jinja2.runtime
 from jinja2.runtime import Macro
 from markupsafe import Markup
 import yaml
@@ -16,8 +14,9 @@ from .config import Config
 from .paths import LANGUAGES, LOCALES, PageJob, is_page, localised
 from .errors import ConfigError, TemplateError
 from .markup import rebase_links
-from .names import BODY, BODY_FIELDS, ENTITY_NAMES
 from .qr import link_qr_path
+from .names import BODY_FIELDS
+from .recording import RecordingEnvironment, fragment_key
 from .site import NamedMap, Site
 from .text import format_date, format_number, format_price, slugify
 
@@ -51,84 +50,6 @@ def load_translations(data_dir: Path, lang: str) -> NamedMap:
 def load_all_translations(data_dir: Path) -> dict[str, NamedMap]:
     """{language: interface text} for every built language."""
     return {lang: load_translations(data_dir, lang) for lang in LANGUAGES}
-
-
-class FastContext(jinja2.runtime.Context):
-    """Jinja's template context, calling plain functions and macros directly: Jinja's general `call` looks
-    for context-passing markers on every callable, a quarter of the rendering time of a catalog page."""
-
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
-        kind = type(__obj)
-        if kind is Macro or kind is BuiltinFunctionType or (
-                kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__) or (
-                kind is MethodType and "jinja_pass_arg" not in getattr(__obj.__func__, "__dict__", ())):
-            if kwargs:
-                kwargs.pop("_block_vars", None)
-                kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
-        return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
-
-
-class RecordingEnvironment(jinja2.Environment):
-    """A Jinja environment that notes, while `reads` is a set, the name of everything a template reads:
-    an entity's field (its name), a site field, one key of a named mapping, a setting, a template."""
-
-    reads: set[str] | None = None
-    context_class = FastContext
-
-    def note(self, obj: object, key: object = None, body: bool = False) -> None:
-        """Record that `obj` (an entity, or the setting `key` of the Config) was read, or the long texts of a
-        record (`body`); a NamedMap records itself."""
-        reads = self.reads
-        if reads is None:
-            return
-        kind = type(obj)
-        namer = ENTITY_NAMES.get(kind)
-        if namer is not None:
-            reads.add(namer(obj) + BODY if body else namer(obj))
-        elif kind is Config and isinstance(key, str):
-            reads.add("config:" + key)
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        reads = self.reads
-        if reads is not None:
-            kind = type(obj)
-            namer = ENTITY_NAMES.get(kind)
-            if namer is not None:  # the most common case first: a field of a product, producer, listing...
-                reads.add(namer(obj) + BODY if attribute in BODY_FIELDS else namer(obj))
-                try:
-                    return getattr(obj, attribute)
-                except AttributeError:
-                    return self.undefined(obj=obj, name=attribute)
-            if kind is Site:
-                value = getattr(obj, attribute)
-                if type(value) is not NamedMap:  # a named mapping records the keys read from it
-                    reads.add("site:" + attribute)
-                return value
-            elif kind is Config:
-                reads.add("config:" + attribute)
-            elif kind is NamedMap and attribute in obj:  # t.home: Jinja looks the key up after the attribute
-                return obj[attribute]
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            pass
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: object, argument: object) -> object:
-        if self.reads is not None:
-            if type(obj) is Site and isinstance(argument, str):
-                return self.getattr(obj, argument)
-            self.note(obj, argument)
-        return super().getitem(obj, argument)
-
-    def get_template(self, name, parent=None, globals=None):  # type: ignore[override]
-        if self.reads is not None and isinstance(name, str):
-            self.reads.add("template:" + name)
-        return super().get_template(name, parent, globals)
 
 
 def _bytecode_cache(config: Config) -> jinja2.BytecodeCache | None:
@@ -272,28 +193,6 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         json=lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
     )
     return env
-
-
-def fragment_key(macro: object, args: tuple, lang: str) -> tuple | None:
-    """What a shared fragment is made from: the macro, the language and its arguments by name, or None when
-    an argument has no name (it is then made afresh)."""
-    if type(macro) is not Macro:
-        return None
-    key: list[object] = [macro._func.__code__.co_filename, macro.name, lang]  # type: ignore[attr-defined]
-    for arg in args:
-        kind = type(arg)
-        namer = ENTITY_NAMES.get(kind)
-        if namer is not None:
-            key.append(namer(arg))
-        elif kind in (str, int, bool) or arg is None:
-            key.append((kind.__name__, arg))
-        elif kind is Site:
-            key.append("site")  # one site a build
-        elif kind is NamedMap:
-            key.append(arg.name)  # type: ignore[attr-defined]
-        else:
-            return None
-    return tuple(key)
 
 
 def language_context(config: Config, texts: dict[str, NamedMap], lang: str) -> dict:
