@@ -132,6 +132,7 @@ def main() -> None:
             peaks.append(result["peak_mb"])
             result = run_build(project, content, out, cache)
             rows["no-change build"].append(result["seconds"])
+            print(f"run {run}: cold {rows['cold build'][-1]:.2f} s, no-change {result['seconds'] * 1000:.0f} ms", file=sys.stderr)
             edit_product(product, run)
             result = run_build(project, content, out, cache)
             rows["one product edited, then build"].append(result["seconds"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import traceback
 from types import SimpleNamespace
 from pathlib import Path
 
@@ -236,5 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print("Lỗi bất ngờ của chương trình (không phải do nội dung). Chạy lại với --debug để xem chi tiết "
               "và báo cho người phụ trách kỹ thuật:", file=sys.stderr)
+        import traceback
+
         print(traceback.format_exc().splitlines()[-1], file=sys.stderr)
         return 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,8 @@ class Account:
     @property
     def pin_hash(self) -> str:
         """What the kiosk pages carry instead of the PIN: SHA-256 of "ocop-kiosk:" + PIN ("" without a PIN)."""
+        import hashlib
+
         return hashlib.sha256(f"ocop-kiosk:{self.staff_pin}".encode()).hexdigest() if self.staff_pin else ""
 
 
