@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,7 +184,8 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
     problems: list[Problem] = []
     producers: dict[str, Producer] = {}
     keys: dict[str, bytes] = {}
-    base = (str(content_dir), repr(ref), cache.files_key if cache else b"")
+    base = (str(content_dir), hashlib.blake2b(repr(ref).encode("utf-8"), digest_size=16).digest(),
+            cache.files_key if cache else b"")  # what every record is checked against
 
     def checked(kind: str, slug: str, source: Source, extra: tuple, make):
         if cache is None:

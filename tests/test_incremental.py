@@ -210,3 +210,28 @@ def test_a_story_edit_renders_only_the_pages_that_show_the_story(tmp_path: Path)
     clean = tmp_path / "clean"
     Builder().build(config_for(root, clean, None))
     assert read_tree(tmp_path / "out") == read_tree(clean)
+
+
+def test_a_kept_record_is_checked_again_when_its_producer_goes(tmp_path: Path):
+    """Validated records are kept by what they were checked against: removing a product's producer is an
+    error for the product, in `serve` (records in memory) and in `build` (records in the content cache)."""
+    import pytest
+
+    from ocop.errors import ContentErrors
+
+    root = project_copy(tmp_path)
+    producer = root / "content" / "producers" / "cong-ty-nong-san-tuan-son.md"
+    served = Builder()
+    for way in ("serve", "build"):
+        config = config_for(root, tmp_path / way, tmp_path / f"cache-{way}")
+        (served if way == "serve" else Builder()).build(config)
+    saved = producer.read_text(encoding="utf-8")
+    producer.unlink()
+    for way in ("serve", "build"):
+        config = config_for(root, tmp_path / way, tmp_path / f"cache-{way}")
+        with pytest.raises(ContentErrors) as caught:
+            (served if way == "serve" else Builder()).build(config)
+        text = "\n".join(str(p) for p in caught.value.problems)
+        assert "mang-kho-tuan-son/index.md" in text and "cong-ty-nong-san-tuan-son" in text, text
+    producer.write_text(saved, encoding="utf-8")
+    served.build(config_for(root, tmp_path / "serve", tmp_path / "cache-serve"))
