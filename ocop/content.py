@@ -187,14 +187,18 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
     base = (str(content_dir), hashlib.blake2b(repr(ref).encode("utf-8"), digest_size=16).digest(),
             cache.files_key if cache else b"")  # what every record is checked against
 
-    def checked(kind: str, slug: str, source: Source, extra: tuple, make):
-        if cache is None:
+    def checked(kind: str, slug: str, source: Source, extra: tuple, make) -> tuple[object, bytes]:
+        """(record, its key in the cache): `make(found)` checks the file, or the cache gives what it made."""
+        def run() -> tuple[object, list[Problem]]:
             found: list[Problem] = []
-            record = make(found)
+            return make(found), found
+
+        if cache is None:
+            record, found = run()
             problems.extend(found)
             return record, b""
         parts = (kind, slug, source.rel, cache.digest(source.path), base, extra)
-        record, found, key = cache.record(parts, lambda: (lambda f: (make(f), f))([]))
+        record, found, key = cache.record(parts, run)
         problems.extend(found)
         return record, key
 
