@@ -36,9 +36,9 @@ from .recording import RecordingEnvironment
 from .render import load_all_translations, make_environment, product_qr_path, product_qr_target, render_page
 from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
 from .site import Site, build_site
-from .stamp import Stamp, folder_id, stamp_path, state_path
+from .stamp import Stamp, code_version, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
-from .state import BuildState, Output, code_version, load_state, save_state
+from .state import BuildState, Output, load_state, save_state
 
 
 

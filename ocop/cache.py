@@ -13,22 +13,11 @@ import os
 import pickle
 from pathlib import Path
 
-import markdown
-import nh3
-import yaml
-
 from . import markup
 from .content import SECTIONS, find_entries
 from .parallel import map_in_order
 from .source import Scalar, Source, read_source
-
-
-def _code_version() -> str:
-    """A hash of the engine's modules (they read, check and render what is cached) and the library versions."""
-    digest = hashlib.sha256(f"{markdown.__version__} {nh3.__version__} {yaml.__version__}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+from .stamp import code_version
 
 
 def text_key(text: str) -> bytes:
@@ -80,7 +69,7 @@ class BuildCache:
     def __init__(self, folder: Path | None, jobs: int = 0):
         self.jobs = jobs
         self.folder = folder
-        self._file = folder / f"content-{_code_version()}.pickle" if folder else None
+        self._file = folder / f"content-{code_version()}.pickle" if folder else None
         self._sources: dict[Path, tuple] = {}
         self._markdown: dict[bytes, str] = {}
         self._records: dict[bytes, tuple] = {}  # validated records by what they were made from (record())

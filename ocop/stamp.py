@@ -10,6 +10,7 @@ stamp included) goes the normal way through the build state. Standard library on
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import os
@@ -18,8 +19,27 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# the libraries whose version shapes the output (their installed files are stamped, not imported)
+# the libraries whose version shapes the output: import names (their installed files are stamped, not
+# imported) and distribution names (their versions are in code_version)
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "yaml", "PIL", "zxingcpp", "frontmatter")
+DISTRIBUTIONS = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "pillow", "zxing-cpp", "python-frontmatter")
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the engine's source and the versions of the libraries that shape the output: of the code this
+    process runs, so it is computed once (the build state and the content cache are both keyed by it)."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
 
 
 def folder_id(folder: Path) -> tuple[int, int, int]:

@@ -7,30 +7,13 @@ or made by other code or settings is simply empty, and the build then makes ever
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from array import array
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .stamp import folder_id
-
-_LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "pillow", "zxing-cpp", "python-frontmatter")
-
-
-def code_version() -> str:
-    """A hash of the engine's source and the versions of the libraries that shape the output."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(name.encode())
-    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
