@@ -17,13 +17,18 @@ PRODUCTS = 120  # 3 pages of 48 in the list of all products
 BASE = "/ocop-huu-lung/"
 
 
+def generated(content: Path) -> Path:
+    """A catalog of PRODUCTS products written by bench/gen_corpus.py into `content`."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return content
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
     """A generated catalog of PRODUCTS products, built once."""
     folder = tmp_path_factory.mktemp("big")
-    content = folder / "content"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
-                   check=True, stdout=subprocess.DEVNULL)
+    content = generated(folder / "content")
     assert main(["build", "--content", str(content), "--output", str(folder / "out"), "--today", TODAY, "--no-cache"]) == 0
     return folder / "out"
 
@@ -184,9 +189,7 @@ def big_in_parts(tmp_path_factory) -> Path:
     import ocop.parts
 
     folder = tmp_path_factory.mktemp("parts")
-    content = folder / "content"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--products", str(PRODUCTS), "--out", str(content)],
-                   check=True, stdout=subprocess.DEVNULL)
+    content = generated(folder / "content")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ocop.parts, "PART_BYTES", PARTS)
         assert main(["build", "--content", str(content), "--output", str(folder / "out"), "--today", TODAY, "--no-cache"]) == 0
