@@ -38,18 +38,20 @@ from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, 
 from .site import Site, build_site
 from .stamp import Stamp, code_version, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
-from .state import BuildState, Output, load_state, save_state
+from .state import BuildState, Output, forget_state, load_state, save_state
 
 
 
-def load_site(config: Config, cache: BuildCache | None = None) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
-    """Read and validate everything (no output written); raise ContentErrors with every problem."""
+def load_site(config: Config, cache: BuildCache | None = None, unchanged: frozenset[str] | set[str] = frozenset()
+              ) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
+    """Read and validate everything (no output written); raise ContentErrors with every problem. Content files
+    named in `unchanged` are taken from the cache without reading them (BuildCache.prepare)."""
     ref = load_refdata(config.data_dir)
     own = cache is None
     if own:
         cache = BuildCache(config.cache_dir if config.use_cache else None, config.jobs)
     try:
-        cache.prepare(config.content_dir)  # type: ignore[union-attr]
+        cache.prepare(config.content_dir, unchanged)  # type: ignore[union-attr]
         catalog, problems = load_catalog(config.content_dir, ref, cache)
     finally:
         if own:
@@ -83,6 +85,19 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def job_keys(jobs: list[PageJob]) -> list[bytes]:
+    """The key of each job: its template, language and what it is given, by name (ocop.names.ident). A page's
+    languages share one context, whose ident is worked out once."""
+    given: dict[int, bytes] = {}  # id(context) -> its ident, while `jobs` holds every context
+    keys = []
+    for job in jobs:
+        context = given.get(id(job.context))
+        if context is None:
+            context = given[id(job.context)] = repr(ident(job.context)).encode("utf-8")
+        keys.append(_digest(f"{job.template}\0{job.lang}\0".encode("utf-8") + context))
+    return keys
+
+
 class _Renderer:
     """Renders jobs into the staging folder; made before the workers fork, so they inherit it."""
 
@@ -108,9 +123,14 @@ class Builder:
         self.state: BuildState | None = None
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
         self.records: dict = {}  # the fingerprints of the last build's records (ocop.names.Scope)
+        self.unsaved: tuple | None = None  # (state file, stamp, figures, made) of a build not saved yet (save=False)
 
-    def build(self, config: Config, keep: tuple[Path, ...] = ()) -> BuildReport:
-        """Make or keep every output file; raise SiteError (ContentErrors, TemplateError) on bad input."""
+    def build(self, config: Config, keep: tuple[Path, ...] = (), save: bool = True) -> BuildReport:
+        """Make or keep every output file; raise SiteError (ContentErrors, TemplateError) on bad input.
+
+        `save=False` (serve) leaves the state, the stamp and the content cache in memory until save(): the
+        files of the last saved state are removed before the output changes, so a process that stops before
+        saving leaves a next build that simply starts afresh, never one that trusts a stale state."""
         output_dir = config.output_dir.resolve()
         where = state_path(config.cache_dir, output_dir) if config.use_cache else None
         state = self.state if self.state is not None else load_state(where)
@@ -118,15 +138,17 @@ class Builder:
         trusted = state.matches(version, settings, output_dir)
         started = take_stamp(config)
         if trusted and started.inputs == state.inputs:
-            return self._finish(started, where, state, None, [], 0, state.warnings)
+            return self._finish(started, where, state, None, [], 0, state.warnings, save, False)
         if not trusted:
             state = BuildState()
         if self.cache is None or self.cache.folder != (config.cache_dir if config.use_cache else None):
             self.cache = BuildCache(config.cache_dir if config.use_cache else None, config.jobs)
         try:
-            site, image_files, warnings = load_site(config, self.cache)
+            unchanged = {path for path, stamp in started.inputs.items() if state.inputs.get(path) == stamp}
+            site, image_files, warnings = load_site(config, self.cache, unchanged)
         finally:
-            self.cache.save()
+            if save:
+                self.cache.save()
             if not self.keep_content:
                 self.cache = None
         assets = collect_assets(config.assets_dir)
@@ -140,7 +162,7 @@ class Builder:
             if trusted else set()
         public = page_jobs(site)
         jobs = public + kiosk_jobs(site, env)
-        keys = [fingerprint((job.template, job.lang, ident(job.context))) for job in jobs]
+        keys = job_keys(jobs)
         old = state.outputs if trusted else {}
         todo = [i for i, job in enumerate(jobs) if (out := old.get(job.path)) is None or out.key != keys[i]
                 or not changed.isdisjoint(out.reads)]
@@ -170,6 +192,8 @@ class Builder:
             if dead:
                 raise ContentErrors(dead + [p for p in warnings if not p.is_error])
             removed = sorted(old.keys() - outputs.keys())
+            if not save and where is not None and (written or removed or not trusted):
+                forget_state(where)
             staging.commit(not trusted, written, removed)
         except BaseException:
             staging.discard()
@@ -180,18 +204,34 @@ class Builder:
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)
         state.output_id = folder_id(output_dir)
-        save_state(state, where)
         self.state = state
-        return self._finish(started, where, state, site, sorted(written) + removed, len(todo), warnings)
+        return self._finish(started, where, state, site, sorted(written) + removed, len(todo), warnings, save, True)
 
     def _finish(self, started: Stamp, where: Path | None, state: BuildState, site: Site | None, changed: list[str],
-                rendered: int, warnings: tuple[Problem, ...]) -> BuildReport:
-        """The report of a finished build, its figures also left in the stamp for the next quick check."""
+                rendered: int, warnings: tuple[Problem, ...], save: bool, made: bool) -> BuildReport:
+        """The report of a finished build; its state and its figures (in the stamp, for the next quick check)
+        are saved now or by save()."""
         report = self._report(state, site, changed, rendered, warnings)
         if where is not None:
-            save_stamp(stamp_path(where), started, {"pages": report.pages, "size": report.size,
-                                                                "largest": report.largest, "warnings": warnings})
+            figures = {"pages": report.pages, "size": report.size, "largest": report.largest, "warnings": warnings}
+            made = made or (self.unsaved is not None and self.unsaved[3])
+            self.unsaved = (where, started, figures, made)
+            if save:
+                self.save()
         return report
+
+    def save(self) -> None:
+        """Save what the last build left in memory: the build state, its stamp and the content cache."""
+        if self.unsaved is None:
+            return
+        where, started, figures, made = self.unsaved
+        self.unsaved = None
+        if made:  # a build that made anything (else only the stamp is new)
+            if self.cache is not None:
+                self.cache.save()
+            if self.state is not None:
+                save_state(self.state, where)
+        save_stamp(stamp_path(where), started, figures)
 
     def _render(self, env, texts, site, jobs, keys, todo, staging, state, old, workers) -> tuple[dict, list]:
         """Render the jobs numbered in `todo` into the staging folder; keep the others' outputs as they were."""

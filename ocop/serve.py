@@ -37,6 +37,7 @@ from .watch import EventWatcher, QuietWatcher
 
 mimetypes.add_type("application/yaml", ".yml")  # /admin/config.yml (ocop.admin)
 
+IDLE = 1.0  # seconds without a change before the build state of the last rebuild is saved
 QUIET = 0.05  # seconds without a new change before a rebuild (editors save in several steps within a few ms)
 OVERLAY_ID = "ocop-loi-xem-truoc"
 
@@ -91,7 +92,7 @@ class Preview:
             if self.watcher is not None:
                 self.watcher.take_changed()  # every input is looked at again by the build itself
             try:
-                changed = self.builder.build(self.make_config()).changed
+                changed = self.builder.build(self.make_config(), save=False).changed
                 self.problems = []
             except ContentErrors as exc:
                 changed, self.problems = [], [p for p in exc.problems if p.is_error]
@@ -116,16 +117,29 @@ class Preview:
             self._due = time.monotonic() + self.quiet
             self._wake.notify()
 
+    def save(self) -> None:
+        """Save the build state of the last rebuild (it is kept in memory while saves come quickly)."""
+        with self._lock:
+            self.builder.save()
+
     def run_worker(self) -> None:
-        """Wait for a change, wait until QUIET seconds pass without another, rebuild, reload browsers."""
+        """Wait for a change, wait until QUIET seconds pass without another, rebuild, reload browsers; save
+        the build state once nothing has changed for IDLE seconds (a page is shown before it is saved)."""
         while True:
             with self._wake:
                 while self._due is None:
-                    self._wake.wait()
-                while (left := self._due - time.monotonic()) > 0:
-                    self._wake.wait(left)
-                self._due = None
-            if self.rebuild() and self.loop is not None:
+                    if not self._wake.wait(IDLE if self.builder.unsaved else None) and self._due is None:
+                        break  # quiet for IDLE seconds since the last rebuild
+                if self._due is not None:
+                    while (left := self._due - time.monotonic()) > 0:
+                        self._wake.wait(left)
+                    self._due = None
+                    due = True
+                else:
+                    due = False
+            if not due:
+                self.save()
+            elif self.rebuild() and self.loop is not None:
                 self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
@@ -242,4 +256,6 @@ def serve(make_config: Callable[[], Config], output_dir: Path, host: str, port: 
         print(f"Lỗi: không mở được cổng {port} trên {host}: {exc.strerror or exc}. "
               "Thử cổng khác, ví dụ --port 8001.", flush=True)
         return 1
+    finally:
+        preview.save()  # the last rebuild's state, for the next build
     return 0

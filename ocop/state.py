@@ -105,6 +105,15 @@ def load_state(path: Path | None) -> BuildState:
     return state if isinstance(state, BuildState) else BuildState()
 
 
+def forget_state(path: Path) -> None:
+    """Remove a saved state and its stamp (ocop.stamp), which are about to describe an output folder no more."""
+    for stale in (path, path.with_suffix(".stamp")):
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def save_state(state: BuildState, path: Path | None) -> None:
     """Write the state atomically; a cache that cannot be written only makes the next build slower."""
     if path is None:
