@@ -85,8 +85,9 @@ class BuildCache:
         self._size = len(self._markdown)
         markup.remember_rendered(self._markdown)
 
-    def prepare(self, content_dir: Path) -> None:
-        """Read every content file that changed since the cached build (in parallel when many)."""
+    def prepare(self, content_dir: Path, unchanged: frozenset[str] | set[str] = frozenset()) -> None:
+        """Read every content file that changed since the cached build (in parallel when many). A file named
+        in `unchanged` (its size and time are those the last build recorded, ocop.stamp) is not read again."""
         if self._used_sources:  # a later build of the same process: start from what the last one read
             self._sources, self._used_sources = {**self._sources, **self._used_sources}, {}
             self._records, self._used_records = {**self._records, **self._used_records}, {}
@@ -95,6 +96,10 @@ class BuildCache:
         todo = []
         for section in SECTIONS:
             for _, path in find_entries(content_dir / section):
+                hit = self._sources.get(path)
+                if hit is not None and hit[0][1] == content_dir and str(path) in unchanged:
+                    self._keep(path, hit)
+                    continue
                 try:
                     digest = hashlib.sha256(path.read_bytes()).digest()
                 except OSError:

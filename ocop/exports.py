@@ -8,7 +8,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .models import Product
-from .parts import part_budget, split
+from .parts import part_budget, per_record, split
 from .paths import LANGUAGES, localised
 from .site import Site
 
@@ -43,6 +43,20 @@ def _json_item(product: Product) -> str:
     return " " + text.replace("\n", "\n ")
 
 
+def _json_items(products: tuple[Product, ...]) -> list[str]:
+    return per_record("json", products, _json_item)
+
+
+def _csv_row(product: Product) -> str:
+    """One product's row of products.csv, with its line end."""
+    record = product_record(product)
+    return _csv_rows([[csv_cell(record.get(k)) for k in CSV_HEADERS]])
+
+
+def _csv_items(products: tuple[Product, ...]) -> list[str]:
+    return per_record("csv", products, _csv_row)
+
+
 def _index_record(site: Site, name: str, part: tuple[Product, ...]) -> dict:
     """One part in the index of a split export: its file, address, how many products, the first and last."""
     base = site.config.origin + site.config.base_path
@@ -63,7 +77,7 @@ def products_json_files(site: Site) -> dict[str, bytes]:
     """products.json: one object per published product, in catalog order (json.dumps with indent=1). When
     that is over part_budget(), products-1.json, products-2.json… hold the lists and products.json is an
     object saying which part holds which products ({"products": n, "parts": [...]})."""
-    items = [(_json_item(p) + ",\n").encode("utf-8") for p in site.products]
+    items = [(item + ",\n").encode("utf-8") for item in _json_items(site.products)]
     parts = _parts(site, items, part_budget() - len("[\n]\n"))
     if len(parts) == 1:
         return {"products.json": products_json(site.products)}
@@ -82,7 +96,7 @@ def products_json(products: tuple[Product, ...]) -> bytes:
     """A list of products as JSON: one object each, in the given order (json.dumps with indent=1)."""
     if not products:
         return b"[]\n"
-    return ("[\n" + ",\n".join(map(_json_item, products)) + "\n]\n").encode("utf-8")
+    return ("[\n" + ",\n".join(_json_items(products)) + "\n]\n").encode("utf-8")
 
 
 CSV_HEADERS = {
@@ -131,17 +145,15 @@ CSV_INDEX_HEADERS = ["Tệp", "Địa chỉ", "Số sản phẩm", "Sản phẩm
 
 def products_csv(products: tuple[Product, ...]) -> bytes:
     """The rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
-    keys = list(CSV_HEADERS)
-    rows = [[CSV_HEADERS[k] for k in keys]] + [[csv_cell(product_record(p).get(k)) for k in keys] for p in products]
-    return ("\ufeff" + _csv_rows(rows)).encode("utf-8")
+    head = _csv_rows([list(CSV_HEADERS.values())])
+    return ("\ufeff" + head + "".join(_csv_items(products))).encode("utf-8")
 
 
 def products_csv_files(site: Site) -> dict[str, bytes]:
     """products.csv (products_csv of every product); past part_budget() products-1.csv, products-2.csv… with
     the header row each, and products.csv lists them (file, address, products, first and last product)."""
-    keys = list(CSV_HEADERS)
-    items = [_csv_rows([[csv_cell(product_record(p).get(k)) for k in keys]]).encode("utf-8") for p in site.products]
-    head = len(("\ufeff" + _csv_rows([[CSV_HEADERS[k] for k in keys]])).encode("utf-8"))
+    items = [row.encode("utf-8") for row in _csv_items(site.products)]
+    head = len(("\ufeff" + _csv_rows([list(CSV_HEADERS.values())])).encode("utf-8"))
     parts = _parts(site, items, part_budget() - head)
     if len(parts) == 1:
         return {"products.csv": products_csv(site.products)}

@@ -7,7 +7,8 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -33,18 +34,17 @@ def unlinked(body_html: str) -> Markup:
     return Markup(_LINK.sub(r"<span>\1</span>", body_html))
 
 
-def _product_context(product) -> dict:
-    """What the kiosk product page shows besides the model: the outside links (as QR codes) and the story."""
+def outside_of(product) -> list[tuple[str, str]]:
+    """(label, address) of the outside links a kiosk product page shows as QR codes: the shops, the portal."""
     outside = [(b.label, b.url) for b in product.buy]
     if product.traceability and product.traceability.portal:
         outside.append(("", product.traceability.portal))
-    return {"product": product, "outside": outside,
-            "story": unlinked(product.body_html), "story_en": unlinked(product.body_en_html)}
+    return outside
 
 
 def outside_links(site: Site) -> list[str]:
     """Every outside address a kiosk page shows as a QR code, once each, sorted."""
-    return sorted({url for p in site.products for _, url in _product_context(p)["outside"]})
+    return sorted({url for p in site.products for _, url in outside_of(p)})
 
 
 def kiosk_listings(listings: tuple[Listing, ...]) -> tuple[Listing, ...]:
@@ -68,7 +68,7 @@ def kiosk_jobs(site: Site, env: jinja2.Environment) -> list[PageJob]:
         for listing in kiosk_listings(listings):
             made += paged_jobs(PREFIX + listing.path, "kiosk/listing.html", listing.products,
                                {**shared, "title_key": "", "title": listing.title, "kind": kind, "listing": listing})
-    made += [PageJob(PREFIX + p.path + "index.html", "kiosk/product.html", {**shared, **_product_context(p)})
+    made += [PageJob(PREFIX + p.path + "index.html", "kiosk/product.html", {**shared, "product": p})
              for p in site.products]
     if has_search:
         made.append(PageJob(SEARCH_PAGE, SEARCH_TEMPLATE, {**shared, "browse": browse}))
@@ -127,7 +127,7 @@ def product_pages(products) -> list[str]:
 
 
 def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[str], shelf: list[str],
-                   attract: list[str], files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+                   attract: list[str], files: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """(URL, output file) in the order the precache takes them: the frame's pages, their scripts and styles and
     `files`; the shelf's pages and photos; the frame's photos; the attract loop's pages and photos; then every
     other kiosk page of `refs` with its photos, in the order given (a small catalog fits whole)."""
@@ -138,20 +138,22 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
             return "link"  # another page: kept when visited
         return "asset" if target.startswith("assets/") else "photo"
 
-    def take(pages: list[str], kinds: tuple[str, ...]) -> list[tuple[str, str]]:
-        return [(url, target) for page in pages for url, target in refs.get(page, ()) if kind(page, target) in kinds]
+    def take(pages: list[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+        return ((url, target) for page in pages for url, target in refs.get(page, ()) if kind(page, target) in kinds)
 
-    whole = ("page", "asset", "photo")
-    return take(frame, ("page", "asset")) + files + take(shelf, whole) + take(frame, ("photo",)) + take(attract, whole) \
-        + take(list(refs), whole)
+    whole = ("page", "asset", "photo")  # made as taken: precache_list stops once the list is full
+    return itertools.chain(take(frame, ("page", "asset")), files, take(shelf, whole), take(frame, ("photo",)),
+                           take(attract, whole), take(list(refs), whole))
 
 
-def precache_list(order: list[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
+def precache_list(order: Iterable[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
     """The URLs of `order`, once each, while the total stays under PRECACHE_MAX_BYTES and PRECACHE_MAX_URLS;
     one that would pass a limit is left out (the browser keeps it when it is first shown)."""
     taken: dict[str, None] = {}
     total = 0
     for url, target in order:
+        if len(taken) >= PRECACHE_MAX_URLS:
+            break
         size = sizes.get(target)
         if url in taken or size is None or total + size > PRECACHE_MAX_BYTES or len(taken) >= PRECACHE_MAX_URLS:
             continue

@@ -224,3 +224,25 @@ class Page:
     @property
     def path(self) -> str:
         return f"trang/{self.slug}/"
+
+
+def _hash_once(record) -> int:
+    """A record's hash, worked out on first use and kept on it: records never change once made, and the
+    builds of one process (serve) look the same records up by value many times (ocop.parts.per_record)."""
+    known = record.__dict__.get("_hash")
+    if known is None:
+        known = hash(tuple(getattr(record, name) for name in record.__dataclass_fields__))
+        object.__setattr__(record, "_hash", known)
+    return known
+
+
+def _state_without_hash(record) -> dict:
+    """What pickle keeps of a record: its fields, never the kept hash (string hashes differ between processes)."""
+    state = dict(record.__dict__)
+    state.pop("_hash", None)
+    return state
+
+
+for _record in (Producer, Product, Page):
+    _record.__hash__ = _hash_once  # type: ignore[assignment,method-assign]
+    _record.__getstate__ = _state_without_hash  # type: ignore[attr-defined]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
 
 # No file that is cut into parts is larger than this: the catalog's own limit is 1 MB a file, and the margin
 # leaves room for a file's head and tail. Tests set it small to see the parts of a small catalog.
@@ -27,6 +28,31 @@ def split(items: Sequence[bytes], room: int, max_items: int = 0) -> list[list[by
         runs[-1].append(item)
         size += len(item)
     return runs
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+_pieces: dict[Hashable, tuple[Hashable, dict]] = {}  # kind -> (given, {record: its piece}) of its last call
+
+
+def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], given: Hashable = None) -> list[R]:
+    """[make(r) for r in records], each piece remembered by its record's value until the next call of the same
+    `kind` in this process: `serve` makes again only the pieces of records that changed. `make` must depend on
+    nothing but the record and `given` (a language's texts, say: when `given` changes, every piece is made)."""
+    last_given, before = _pieces.get(kind, (None, {}))
+    if last_given != given:
+        before = {}
+    now: dict = {}
+    out = []
+    for record in records:
+        try:
+            piece = before[record] if record in before else now[record] if record in now else make(record)
+            now[record] = piece
+        except TypeError:  # a record with an unhashable field: made every time
+            piece = make(record)
+        out.append(piece)
+    _pieces[kind] = (given, now)
+    return out
 
 
 Made = Callable[[], dict[str, bytes]]

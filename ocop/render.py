@@ -13,6 +13,7 @@ import yaml
 from .config import Config
 from .paths import LANGUAGES, LOCALES, PageJob, is_page, localised
 from .errors import ConfigError, TemplateError
+from .kiosk import outside_of, unlinked
 from .markup import rebase_links
 from .qr import link_qr_path
 from .names import BODY_FIELDS
@@ -156,6 +157,11 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         return Markup('<img class="qr" src="{}" alt="{}" width="{}" height="{}">').format(
             url(link_qr_path(link)), alt, QR_SIZE, QR_SIZE)
 
+    def kiosk_outside(product: object) -> list[tuple[str, str]]:
+        """(label, address) of the outside links a kiosk product page shows as QR codes."""
+        note(product)
+        return outside_of(product)
+
     made: dict[tuple, tuple[Markup, frozenset[str]]] = {}  # once(): this build's shared fragments
 
     def once(macro: Macro, *args: object) -> Markup:
@@ -181,12 +187,13 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
             outer |= hit[1]
         return hit[0]
 
-    env.globals.update(once=once, url=url, abs_url=abs_url, asset=asset, config=config, loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
+    env.globals.update(once=once, kiosk_outside=kiosk_outside, url=url, abs_url=abs_url, asset=asset, config=config, loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural,
                        languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current
     env.filters.update(
         site_links=lambda body: Markup(rebase_links(str(body), url, base_path)),  # root-absolute body links
+        unlinked=unlinked,  # kiosk stories: links as plain text
         price=lambda amount: thousands(format_price(amount)),
         date=format_date,
         number=lambda value: thousands(format_number(value)),

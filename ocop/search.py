@@ -8,7 +8,7 @@ import re
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
-from .parts import part_budget, split
+from .parts import part_budget, per_record, split
 from .paths import LANGUAGES
 from .site import Site
 from .text import fold
@@ -38,12 +38,12 @@ def use_word_store(store: dict[bytes, frozenset[str]]) -> None:
 
 def used_words() -> dict[bytes, frozenset[str]]:
     """The entries of the store that the texts seen since use_word_store() needed."""
-    return {key: _text_words[key] for key in sorted(_used)}
+    return {key: _text_words[key] for key in sorted(_used) if key in _text_words}
 
 
 def text_words(text: str) -> frozenset[str]:
     """The distinct folded words of a story, remembered by the text's digest: folding is the costly part."""
-    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    key = _text_key(text)
     _used.add(key)
     found = _text_words.get(key)
     if found is None:
@@ -76,15 +76,24 @@ class Language:
         return [self.pick(product, "title"), self.pick(product.producer, "name"), self.place(product),
                 self.pick(product.group, "name"), *product.tags]
 
+    def story(self, product: Product) -> str:
+        """The plain text of the product's story in this language (the Vietnamese one where none is given)."""
+        if self.lang != LANGUAGES[0] and product.body_en_html:
+            return plain_text(product.body_en_html)
+        return product.body_text
+
     def body_words(self, product: Product) -> list[str]:
         """The distinct folded words of the body (the English one where given) that the shown fields do not
         already contain, sorted. Other languages also find a product by its Vietnamese title and group."""
         shown = {w for text in self.head_fields(product) for w in words(text)}
-        if self.lang == LANGUAGES[0]:
-            return sorted(text_words(product.body_text) - shown)
-        body = plain_text(product.body_en_html) if product.body_en_html else product.body_text
-        found = text_words(body) | set(words(product.title)) | set(words(product.group.name))
+        found = text_words(self.story(product))
+        if self.lang != LANGUAGES[0]:
+            found = found | set(words(product.title)) | set(words(product.group.name))
         return sorted(found - shown)
+
+    def given(self) -> tuple:
+        """What this language's index reads besides a product (its place formats), for ocop.parts.per_record."""
+        return self.lang, tuple(sorted(self.formats.items()))
 
 
 VIETNAMESE = Language()
@@ -115,13 +124,22 @@ def _postings(ids: list[int], total: int) -> str:
     return prefix + ",".join(gaps)
 
 
-def _postings_lists(products: tuple[Product, ...], words_of) -> list[tuple[str, str]]:
+def _postings_lists(body_words: list[list[str]]) -> list[tuple[str, str]]:
     """(body word, its encoded product list) in word order: which products (by number) have each body word."""
     lists: dict[str, list[int]] = {}
-    for number, product in enumerate(products):
-        for word in words_of(product):
+    for number, found in enumerate(body_words):
+        for word in found:
             lists.setdefault(word, []).append(number)
-    return [(word, _postings(lists[word], len(products))) for word in sorted(lists)]
+    return [(word, _postings(lists[word], len(body_words))) for word in sorted(lists)]
+
+
+def _words_piece(language: Language, product: Product) -> tuple[list[str], bytes]:
+    """A product's body words in one language, with the digest of the story they came from."""
+    return language.body_words(product), _text_key(language.story(product))
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def _row(p: Product, group_no: dict, commune_no: dict, language: Language = VIETNAMESE) -> list:
@@ -153,9 +171,15 @@ def search_files(site: Site, language: Language = VIETNAMESE) -> dict[str, bytes
     groups, communes, group_no, commune_no = _numbers(site)
     room = min(PART_BYTES, part_budget()) - 32
     folder = "search-index/"
-    rows = [(_json(_row(p, group_no, commune_no, language)) + ",").encode("utf-8") for p in site.products]
+    numbering = (tuple(group_no), tuple(commune_no))
+    rows = per_record(("search-rows", language.lang), site.products,
+                      lambda p: (_json(_row(p, group_no, commune_no, language)) + ",").encode("utf-8"),
+                      (language.given(), numbering))
     row_parts = [_part(folder, "p", b'{"p":[' + b"".join(run)[:-1] + b"]}\n") for run in split(rows, room)]
-    postings = _postings_lists(site.products, language.body_words)
+    found = per_record(("search-words", language.lang), site.products, lambda p: _words_piece(language, p),
+                       language.given())
+    _used.update(key for _, key in found)  # the stories whose words the build state keeps
+    postings = _postings_lists([words_ for words_, _ in found])
     items = [(_json(word) + "," + _json(encoded) + ",").encode("utf-8") for word, encoded in postings]
     word_parts, firsts, at = [], [], 0
     for run in split(items, room):
