@@ -49,8 +49,8 @@ def test_every_kind_of_change_builds_the_bytes_of_a_clean_build(tmp_path: Path):
     def build_both(step: str) -> tuple[dict[str, bytes], list]:
         reports = []
         for way in ("build", "serve"):
-            builder = Builder() if way == "build" else served
-            reports.append(builder.build(config_for(root, tmp_path / way, tmp_path / f"cache-{way}")))
+            config = config_for(root, tmp_path / way, tmp_path / f"cache-{way}")
+            reports.append(Builder().build(config) if way == "build" else served.build(config, save=False))
         clean_dir = tmp_path / "clean"
         shutil.rmtree(clean_dir, ignore_errors=True)
         Builder().build(config_for(root, clean_dir, None))
@@ -91,6 +91,30 @@ def test_every_kind_of_change_builds_the_bytes_of_a_clean_build(tmp_path: Path):
         if step in ("product text", "price"):  # one product: only the pages that show it
             assert all(0 < r.rendered < pages / 3 for r in reports), (step, [r.rendered for r in reports])
     assert 'data-count="14"' in clean["san-pham/index.html"].decode()  # 13 sample products, one removed, two added
+
+
+def test_a_preview_stopped_before_it_saved_its_state_leaves_a_build_that_starts_afresh(tmp_path: Path):
+    """`serve` keeps the state of its rebuilds in memory until it is idle (Builder.save): a rebuild that changes
+    the output first removes the saved state, so a process stopped before saving never leaves a stale one."""
+    root = project_copy(tmp_path)
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    served = Builder()
+    served.build(config, save=False)
+    served.save()
+    assert Builder().build(config).rendered == 0  # saved: the next build trusts it
+    edit(root / "content/products/na-hoa-lac/index.md", "price: ", "price: 1")
+    assert served.build(config, save=False).rendered > 0  # then the preview stops without saving
+    report = Builder().build(config)
+    assert report.rendered == report.pages  # no state: everything is made again
+    clean_dir = tmp_path / "clean"
+    Builder().build(config_for(root, clean_dir, None))
+    assert read_tree(tmp_path / "out") == read_tree(clean_dir)
+
+    edit(root / "content/products/na-hoa-lac/index.md", "price: 1", "price: 2")
+    served = Builder()
+    served.build(config, save=False)
+    served.save()
+    assert 0 == Builder().build(config).rendered  # what serve saved describes the output
 
 
 def test_a_corrupt_or_foreign_build_state_rebuilds_everything(tmp_path: Path):

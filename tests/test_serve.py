@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import subprocess
@@ -13,7 +14,10 @@ import urllib.request
 from pathlib import Path
 
 from conftest import ROOT, TODAY
-from ocop.serve import OVERLAY_ID
+from ocop.builder import Builder
+from ocop.config import load_config
+from ocop.serve import OVERLAY_ID, preview_base_url
+from ocop.stamp import state_path
 
 PAGE = "/ocop-huu-lung/san-pham/na-yen-son/"
 
@@ -106,12 +110,24 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path):
         fixed = fetch(port, PAGE)[2]
         assert "Na Yên Sơn đã sửa" in fixed and OVERLAY_ID not in fixed
         assert proc.poll() is None
+
+        # Once the preview is idle it saves the state of its last rebuild: a `build` then has nothing to do.
+        config = load_config(root=ROOT)
+        config = config.with_overrides(content_dir=content, output_dir=output, today=dt.date.fromisoformat(TODAY),
+                                       base_url=preview_base_url("127.0.0.1", port, None, config.base_url))
+        saved = state_path(config.cache_dir, output.resolve())
+        deadline = time.monotonic() + 60
+        while not saved.exists():
+            assert time.monotonic() < deadline, "the preview never saved its build state"
+            time.sleep(0.1)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+    report = Builder().build(config)
+    assert report.rendered == 0 and report.changed == []
 
 
 def test_watcher_falls_back_to_walking_the_files_when_the_system_cannot_watch(tmp_path: Path, monkeypatch):
