@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -124,13 +125,52 @@ def _postings(ids: list[int], total: int) -> str:
     return prefix + ",".join(gaps)
 
 
-def _postings_lists(body_words: list[list[str]]) -> list[tuple[str, str]]:
+class Postings:
+    """Which products (by number) have each body word, and each word's encoded list. Kept between the builds
+    of one process (serve): when the catalog has as many products as last time, only the words of the products
+    whose words changed are looked at again; the result is always that of a fresh count."""
+
+    def __init__(self) -> None:
+        self.words: list[list[str]] = []  # each product's body words, as last given
+        self.lists: dict[str, list[int]] = {}
+        self.encoded: dict[str, str] = {}
+
+    def update(self, body_words: list[list[str]]) -> list[tuple[str, str]]:
+        """(body word, its encoded product list) in word order, for products numbered in the given order."""
+        total = len(body_words)
+        if total != len(self.words):
+            self.lists = {}
+            for number, found in enumerate(body_words):
+                for word in found:
+                    self.lists.setdefault(word, []).append(number)
+            touched = set(self.lists)
+            self.encoded = {}
+        else:
+            touched = set()
+            for number, (old, new) in enumerate(zip(self.words, body_words)):
+                if old is new or old == new:
+                    continue
+                for word in old:
+                    self.lists[word].remove(number)
+                for word in new:
+                    bisect.insort(self.lists.setdefault(word, []), number)
+                touched.update(old, new)
+        for word in touched:
+            if self.lists[word]:
+                self.encoded[word] = _postings(self.lists[word], total)
+            else:
+                del self.lists[word]
+                self.encoded.pop(word, None)
+        self.words = list(body_words)
+        return [(word, self.encoded[word]) for word in sorted(self.encoded)]
+
+
+_postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
+
+
+def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
     """(body word, its encoded product list) in word order: which products (by number) have each body word."""
-    lists: dict[str, list[int]] = {}
-    for number, found in enumerate(body_words):
-        for word in found:
-            lists.setdefault(word, []).append(number)
-    return [(word, _postings(lists[word], len(body_words))) for word in sorted(lists)]
+    return _postings_kept.setdefault(lang, Postings()).update(body_words)
 
 
 def _words_piece(language: Language, product: Product) -> tuple[list[str], bytes]:
@@ -179,7 +219,7 @@ def search_files(site: Site, language: Language = VIETNAMESE) -> dict[str, bytes
     found = per_record(("search-words", language.lang), site.products, lambda p: _words_piece(language, p),
                        language.given())
     _used.update(key for _, key in found)  # the stories whose words the build state keeps
-    postings = _postings_lists([words_ for words_, _ in found])
+    postings = _postings_lists([words_ for words_, _ in found], language.lang)
     items = [(_json(word) + "," + _json(encoded) + ",").encode("utf-8") for word, encoded in postings]
     word_parts, firsts, at = [], [], 0
     for run in split(items, room):

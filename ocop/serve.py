@@ -15,6 +15,7 @@ Built on livereload's Server (tornado). What livereload does not do well is repl
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import socket
@@ -91,6 +92,7 @@ class Preview:
             started = time.perf_counter()
             if self.watcher is not None:
                 self.watcher.take_changed()  # every input is looked at again by the build itself
+            gc.disable()  # a rebuild makes many objects: the collector waits until the pages are out (tidy())
             try:
                 changed = self.builder.build(self.make_config(), save=False).changed
                 self.problems = []
@@ -101,6 +103,8 @@ class Preview:
             except Exception as exc:  # a half-written file must never stop the preview
                 traceback.print_exc()
                 changed, self.problems = [], [Problem("", 0, "", f"lỗi bất ngờ của chương trình: {exc!r}")]
+            finally:
+                gc.enable()
             took = (time.perf_counter() - started) * 1000
             if self.problems:
                 print(f"Có {len(self.problems)} lỗi (trang xem trước hiện khung báo lỗi):", flush=True)
@@ -139,8 +143,10 @@ class Preview:
                     due = False
             if not due:
                 self.save()
-            elif self.rebuild() and self.loop is not None:
+                continue
+            if self.rebuild() and self.loop is not None:
                 self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            gc.collect()  # what the rebuild left, while the browser loads the new page
 
 
 class PageHandler(web.RequestHandler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import browser_support
 from browser_support import static_server, stop_static_servers  # the browser fixtures come from conftest.py
 from conftest import PRODUCER, PRODUCT, TODAY, kiosk_precache, parse_html, write_files
 from ocop.cli import main
+from ocop.search import Postings
 from ocop.text import fold
 
 BASE_PATH = "/ocop-huu-lung/"  # the base path of site.toml's base_url
@@ -393,3 +395,23 @@ def test_a_body_word_in_a_later_part_is_found_fetching_only_its_part(browser, sp
         assert titles(page)[:2] == ["Mật ong hoa nhãn", "Mật ong rừng Hữu Liên"] and "Trà hoa vàng" in titles(page)
     finally:
         context.close()
+
+
+def test_postings_kept_between_builds_equal_a_fresh_count():
+    """serve keeps each language's postings and looks again only at products whose words changed: after any
+    sequence of edits, additions and removals the result is that of counting afresh."""
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(40)]
+    catalog = [sorted(rng.sample(vocabulary, rng.randint(0, 12))) for _ in range(30)]
+    kept = Postings()
+    for step in range(200):
+        change = rng.random()
+        if change < 0.7:  # a story edited
+            catalog[rng.randrange(len(catalog))] = sorted(rng.sample(vocabulary, rng.randint(0, 12)))
+        elif change < 0.85:  # a product added (the numbering moves)
+            catalog.insert(rng.randrange(len(catalog) + 1), sorted(rng.sample(vocabulary, 5)))
+        elif len(catalog) > 1:
+            del catalog[rng.randrange(len(catalog))]
+        if rng.random() < 0.2:  # a title edit: the same products in another order
+            rng.shuffle(catalog)
+        assert kept.update(list(catalog)) == Postings().update(list(catalog)), step
