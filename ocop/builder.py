@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,12 +106,13 @@ class _Renderer:
         self.env, self.texts, self.site, self.root, self.jobs = env, texts, site, root, jobs
         self.base_path = site.config.base_path
 
-    def __call__(self, index: int) -> tuple[bytes, int, frozenset[str], tuple]:
+    def __call__(self, index: int) -> tuple[bytes, int, list[str], tuple]:
         job = self.jobs[index]
         data, reads = render_page(self.env, self.texts, self.site, job)
         write_file(self.root, job.path, data)
         refs = references(self.base_path, job.path, data) if job.path.startswith("kiosk/") else ()
-        return _digest(data), len(data), reads, refs
+        # one string object per name in this process, so that a chunk of results carries each name once
+        return _digest(data), len(data), [sys.intern(name) for name in reads], refs
 
 
 class Builder:
@@ -198,8 +200,7 @@ class Builder:
         except BaseException:
             staging.discard()
             raise
-        used = {name for out in outputs.values() for name in out.reads}
-        state.fingerprints = {state.names[i]: scope.fingerprint(state.names[i]) for i in used}
+        state.fingerprints = {name: scope.fingerprint(name) for name in state.names}  # mostly known by now
         self.records = scope.records
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)
@@ -241,19 +242,21 @@ class Builder:
                 env.get_template(name)
             except Exception:
                 pass  # reported with its page
-        made = map_in_order(render, todo, workers)
+        fresh = dict.fromkeys(todo)
+        pairs: dict[tuple[str, str], tuple[str, str]] = {}  # one object for each (URL, file) the kiosk pages name
+        for i, (digest, size, reads, refs) in zip(todo, map_in_order(render, todo, workers)):
+            refs = tuple([pairs.setdefault(pair, pair) for pair in refs])
+            fresh[i] = Output(digest, keys[i], state.name_ids(reads), refs, size)  # as each comes: names as numbers
         outputs: dict[str, Output] = {}
         written: list[str] = []
-        fresh = dict(zip(todo, made))
         for i, job in enumerate(jobs):
-            result = fresh.get(i)
-            if result is None:
+            made = fresh.get(i)
+            if made is None:
                 outputs[job.path] = old[job.path]
                 continue
-            digest, size, reads, refs = result
-            outputs[job.path] = Output(digest, keys[i], state.name_ids(reads), refs, size)
+            outputs[job.path] = made
             previous = old.get(job.path)
-            if previous is None or previous.digest != digest:
+            if previous is None or previous.digest != made.digest:
                 written.append(job.path)
             else:
                 os.unlink(staging.root / job.path)  # the same bytes as in output/: nothing to move
@@ -271,6 +274,7 @@ class Builder:
         for path, data in image_files.items():
             files[path] = (_digest(data), lambda data=data: data)
         origin = config.origin + config.base_path
+        made = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
         for p in site.products:
             target = origin + product_qr_target(p)
             files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
@@ -285,11 +289,11 @@ class Builder:
             finally:
                 state.words = used_words()  # only those of this catalog's stories are kept
 
-        files.update(file_set(old, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
-        files.update(file_set(old, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
-        files.update(file_set(old, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
+        files.update(file_set(made, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
+        files.update(file_set(made, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
+        files.update(file_set(made, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
         key = fingerprint((origin, [job.path for job in jobs]))
-        files.update(file_set(old, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
+        files.update(file_set(made, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
         files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
         files[".nojekyll"] = (b"", lambda: b"")
         ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes

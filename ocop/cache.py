@@ -153,8 +153,9 @@ class BuildCache:
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
-            temp.write_bytes(pickle.dumps((self._used_sources, used_markdown, self._used_records),
-                                          protocol=pickle.HIGHEST_PROTOCOL))
+            with open(temp, "wb") as file:  # written as it is made, never whole in memory
+                pickle.dump((self._used_sources, used_markdown, self._used_records), file,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self._file)
             self._changed, self._size = False, len(self._markdown)
             for old in self._file.parent.glob("content-*.pickle"):  # left by other versions of the code

@@ -183,7 +183,8 @@ def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
     base_path = site.config.base_path
     products = product_pages(site.products)  # the rest of the kiosk in catalog order, then its other pages
     refs = {path: outputs[path].refs for path in products if path in outputs}
-    refs.update((path, out.refs) for path, out in sorted(outputs.items()) if out.refs and path not in refs)
+    refs.update((path, outputs[path].refs) for path in sorted(path for path, out in outputs.items()
+                                                               if out.refs and path not in refs))
     versions = {url: outputs[target].digest for named in refs.values() for url, target in named if target in outputs}
     index = [(base_path + path, path) for path in sorted(outputs) if is_search_file(path)]  # search works offline
     versions.update((url, outputs[path].digest) for url, path in index)

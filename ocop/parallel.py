@@ -10,10 +10,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 MIN_ITEMS = 200  # below this, starting processes costs more than it saves
 CHUNKS_PER_WORKER = 4
+CHUNK_ITEMS = 500  # at most about this many items a chunk: results come back, and are let go, a chunk at a time
 
 _task: tuple[Callable, Sequence] | None = None
 
@@ -39,24 +40,26 @@ def _run(span: tuple[int, int]) -> list:
     return [func(items[i]) for i in range(*span)]
 
 
-def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> list:
-    """[func(item) for item in items], computed by forked workers when there are enough items.
+def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> Iterator:
+    """func(item) for each item, in order, computed by forked workers when there are enough items; the results
+    come as they are made, a chunk at a time, so that the caller need not hold them all at once.
 
     `func` need not be picklable (workers inherit it); its results must be. An exception raised
     by `func` in a worker is raised here.
     """
     workers = worker_count(len(items), jobs)
     if workers <= 1:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     global _task
     _task = (func, items)
     gc.freeze()  # what the workers inherit is never collected by them: no copies of it made by their collector
     try:
-        count = workers * CHUNKS_PER_WORKER
+        count = max(workers * CHUNKS_PER_WORKER, len(items) // CHUNK_ITEMS)
         bounds = [len(items) * k // count for k in range(count + 1)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run, list(zip(bounds, bounds[1:])), chunksize=1)
+            for part in pool.imap(_run, list(zip(bounds, bounds[1:])), chunksize=1):
+                yield from part
     finally:
         _task = None
         gc.unfreeze()
-    return [result for part in parts for result in part]

@@ -6,6 +6,7 @@ import bisect
 import hashlib
 import json
 import re
+import sys
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
@@ -26,30 +27,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-_text_words: dict[bytes, frozenset[str]] = {}  # a long text's digest -> its distinct folded words (text_words)
+# A long text's digest -> its distinct folded words, sorted, joined by spaces (text_words): one string per
+# story is a small part of what a set of its words would take, in memory and in the saved build state.
+_text_words: dict[bytes, str] = {}
 _used: set[bytes] = set()
 
 
-def use_word_store(store: dict[bytes, frozenset[str]]) -> None:
+def use_word_store(store: dict[bytes, str]) -> None:
     """Take the words of long texts from `store` (the build state keeps it between builds)."""
     global _text_words
     _text_words = store
     _used.clear()
 
 
-def used_words() -> dict[bytes, frozenset[str]]:
+def used_words() -> dict[bytes, str]:
     """The entries of the store that the texts seen since use_word_store() needed."""
     return {key: _text_words[key] for key in sorted(_used) if key in _text_words}
 
 
-def text_words(text: str) -> frozenset[str]:
+def text_words(text: str) -> list[str]:
     """The distinct folded words of a story, remembered by the text's digest: folding is the costly part."""
     key = _text_key(text)
     _used.add(key)
     found = _text_words.get(key)
     if found is None:
-        found = _text_words[key] = frozenset(words(text))
-    return found
+        found = _text_words[key] = " ".join(sorted(set(words(text))))
+    return list(map(sys.intern, found.split()))  # one object per word, however many stories have it
 
 
 def index_path(lang: str) -> str:
@@ -87,9 +90,9 @@ class Language:
         """The distinct folded words of the body (the English one where given) that the shown fields do not
         already contain, sorted. Other languages also find a product by its Vietnamese title and group."""
         shown = {w for text in self.head_fields(product) for w in words(text)}
-        found = text_words(self.story(product))
+        found = set(text_words(self.story(product)))
         if self.lang != LANGUAGES[0]:
-            found = found | set(words(product.title)) | set(words(product.group.name))
+            found |= set(words(product.title)) | set(words(product.group.name))
         return sorted(found - shown)
 
     def given(self) -> tuple:

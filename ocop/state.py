@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import pickle
 from array import array
+from collections.abc import Iterable
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .stamp import folder_id
 
 
-@dataclass(frozen=True)
-class Output:
-    """One output file as the last build left it."""
+class Output(NamedTuple):
+    """One output file as the last build left it (a tuple: tens of thousands are kept, and saved)."""
 
     digest: bytes  # of its bytes
     key: bytes  # of the job that made it (template, language, what it shows)
@@ -43,7 +44,7 @@ class BuildState:
     words: dict = field(default_factory=dict)  # the search index's words of each story, by its digest (ocop.search)
     _ids: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def name_ids(self, names: frozenset[str] | set[str]) -> array:
+    def name_ids(self, names: Iterable[str]) -> array:
         """The numbers of `names`, sorted, adding the new ones."""
         ids = self._ids
         if len(ids) != len(self.names):
@@ -58,7 +59,12 @@ class BuildState:
         return array("I", sorted(out))
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_ids": {}}  # the index of `names` is made again on load
+        # outputs as plain tuples, which pickle writes and reads much faster; the index of `names` is made on load
+        return {**self.__dict__, "outputs": {path: tuple(out) for path, out in self.outputs.items()}, "_ids": {}}
+
+    def __setstate__(self, saved: dict) -> None:
+        self.__dict__.update(saved)
+        self.outputs = {path: Output._make(out) for path, out in saved["outputs"].items()}
 
     def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
         """Whether this state describes `output_dir` as it is, made by this code with these settings.
@@ -121,7 +127,8 @@ def save_state(state: BuildState, path: Path | None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        with open(temp, "wb") as file:  # written as it is made: the whole pickle is never in memory at once
+            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except OSError:
         pass
