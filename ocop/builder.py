@@ -8,34 +8,29 @@ a name it read stands for something else now; the staged files then replace thei
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .admin import ADMIN, admin_pages, bundle_info, bundle_outputs
 from .assets import asset_versions, collect_assets
+from .bodylinks import body_link_problems
 from .cache import BuildCache
 from .config import Config
 from .content import load_catalog
 from .errors import ContentErrors, Problem
-from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
+from .files import other_files
 from .images import product_pictures
-from .bodylinks import body_link_problems
-from .kiosk import SW_TEMPLATE, kiosk_jobs, outside_links, references, worker_files
-from .names import BODY, Scope, config_fingerprint, fingerprint, ident
+from .kiosk import SW_TEMPLATE, kiosk_jobs, references, worker_files
+from .names import Scope, config_fingerprint, ident
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
-from .parts import file_set, numbered
-from .qr import link_qr_path, qr_svg
-from .refdata import load_refdata
 from .paths import PageJob
 from .recording import RecordingEnvironment
-from .render import load_all_translations, make_environment, product_qr_path, product_qr_target, render_page
-from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
+from .refdata import load_refdata
+from .render import load_all_translations, make_environment, render_page
 from .site import Site, build_site
 from .stamp import Stamp, code_version, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
@@ -44,7 +39,7 @@ from .state import BuildState, Output, forget_state, load_state, save_state
 
 
 def load_site(config: Config, cache: BuildCache | None = None, unchanged: frozenset[str] | set[str] = frozenset()
-              ) -> tuple[Site, dict[str, bytes], tuple[Problem, ...]]:
+              ) -> tuple[Site, dict[str, tuple], tuple[Problem, ...]]:
     """Read and validate everything (no output written); raise ContentErrors with every problem. Content files
     named in `unchanged` are taken from the cache without reading them (BuildCache.prepare)."""
     ref = load_refdata(config.data_dir)
@@ -171,7 +166,7 @@ class Builder:
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
-            files = self._files(site, scope, texts, public, assets, image_files, old, state)
+            files = other_files(site, scope, texts, public, assets, image_files, old, state)
             for path, (key, make) in files.items():
                 out = old.get(path)
                 if out is not None and out.key == key:
@@ -261,49 +256,6 @@ class Builder:
             else:
                 os.unlink(staging.root / job.path)  # the same bytes as in output/: nothing to move
         return outputs, written
-
-    @staticmethod
-    def _files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], assets: dict[str, bytes],
-               image_files: dict[str, bytes], old: dict[str, Output], state: BuildState) -> dict:
-        """{path: (key, make)} of every output file that is not a page: a file whose key is the same as
-        last time is kept without being made."""
-        config = site.config
-        files: dict = {}
-        for name, data in assets.items():
-            files[f"assets/{name}"] = (_digest(data), lambda data=data: data)
-        for path, data in image_files.items():
-            files[path] = (_digest(data), lambda data=data: data)
-        origin = config.origin + config.base_path
-        made = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
-        for p in site.products:
-            target = origin + product_qr_target(p)
-            files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
-        for url in outside_links(site):
-            files[link_qr_path(url)] = (url.encode("utf-8"), lambda url=url: qr_svg(url))
-        catalog = fingerprint((ident(site.products), [scope.fingerprint(name) + scope.fingerprint(name + BODY)
-                                                      for name in sorted(scope.entities)], texts))
-        def make_indexes() -> dict[str, bytes]:
-            use_word_store(state.words)  # the stories' words as the last build found them
-            try:
-                return search_indexes(site, texts)
-            finally:
-                state.words = used_words()  # only those of this catalog's stories are kept
-
-        files.update(file_set(made, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
-        files.update(file_set(made, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
-        files.update(file_set(made, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
-        key = fingerprint((origin, [job.path for job in jobs]))
-        files.update(file_set(made, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
-        files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
-        files[".nojekyll"] = (b"", lambda: b"")
-        ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes
-        admin = functools.cache(lambda: admin_pages(config, ref))
-        admin_key = _digest(repr((ref, config.admin, config.title, config.base_url, config.base_path,
-                                  sorted(bundle_info().items()))).encode("utf-8"))
-        for path in (ADMIN + "index.html", ADMIN + "config.yml"):
-            files[path] = (admin_key, lambda path=path: admin()[path])
-        files.update(bundle_outputs())  # the CMS script, in parts under 1 MB
-        return files
 
     @staticmethod
     def _report(state: BuildState, site: Site | None, changed: list[str], rendered: int,

@@ -18,7 +18,7 @@ import PIL
 from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
-from .imagestore import Processed, read_cached, write_cached
+from .imagestore import Made, Processed, output_file, read_cached, write_cached
 from .models import Product
 from .text import slugify
 
@@ -174,8 +174,9 @@ def _work(job: tuple[bytes, bool]) -> Processed | str:
         return str(exc)
 
 
-def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[Processed | str]:
-    """Results in the order of `jobs`; cache misses are processed over the cores and stored."""
+def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[tuple[str, Processed | str]]:
+    """(cache key, result) in the order of `jobs`; cache misses are processed over the cores and stored. A stored
+    result's files are read from the cache only when written out (imagestore.Stored)."""
     keys = [cache_key(data, share) for data, share in jobs]
     folder = cache_dir / "images"
     results: dict[str, Processed | str] = {}
@@ -195,15 +196,21 @@ def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[Process
         if workers > 1:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                done = list(pool.map(_work, [job for _, job in todo]))
+                for (key, _), result in zip(todo, pool.map(_work, [job for _, job in todo])):
+                    results[key] = _keep(folder / f"{key}.bin", result)
         else:
-            done = [_work(job) for _, job in todo]
-        for (key, _), result in zip(todo, done):
-            results[key] = result
-            STATS.processed += 1
-            if isinstance(result, Processed):
-                write_cached(folder / f"{key}.bin", result)
-    return [results[key] for key in keys]
+            for key, job in todo:
+                results[key] = _keep(folder / f"{key}.bin", _work(job))
+    return [(key, results[key]) for key in keys]
+
+
+def _keep(path: Path, result: Processed | str) -> Processed | str:
+    """Store a new result in the cache; from then on its bytes are read from there when needed."""
+    STATS.processed += 1
+    if not isinstance(result, Processed):
+        return result
+    write_cached(path, result)
+    return read_cached(path) or result
 
 
 def _file_stems(product: Product) -> list[str]:
@@ -219,27 +226,28 @@ def _file_stems(product: Product) -> list[str]:
 
 
 def product_pictures(products: tuple[Product, ...], cache_dir: Path
-                     ) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
-    """Process every product photo: ({slug: pictures}, {output path: bytes}, problems)."""
+                     ) -> tuple[dict[str, tuple[Picture, ...]], dict[str, Made], list[Problem]]:
+    """Process every product photo: ({slug: pictures}, {output path: (key, make)}, problems)."""
     return _gather(products, _process_products(list(products), cache_dir))
 
 
-def _gather(products: tuple[Product, ...], made: list) -> tuple[dict[str, tuple[Picture, ...]], dict[str, bytes], list[Problem]]:
+def _gather(products: tuple[Product, ...], made: list) -> tuple[dict[str, tuple[Picture, ...]], dict[str, Made], list[Problem]]:
     pictures: dict[str, tuple[Picture, ...]] = {}
-    files: dict[str, bytes] = {}
+    files: dict[str, Made] = {}
     problems: list[Problem] = []
     for product, (pics, product_files, product_problems) in zip(products, made):
         pictures[product.slug] = pics
         files.update(product_files)
         problems += product_problems
-    files[PLACEHOLDER_PATH] = placeholder_image()  # og:image of every page without a photo of its own
+    placeholder = placeholder_image()  # og:image of every page without a photo of its own
+    files[PLACEHOLDER_PATH] = (hashlib.sha256(placeholder).digest(), lambda: placeholder)
     return pictures, files, problems
 
 
-def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tuple[Picture, ...], dict[str, bytes], list[Problem]]]:
-    """(pictures, {output path: bytes}, problems) for each product, its photos processed in one batch."""
+def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tuple[Picture, ...], dict[str, Made], list[Problem]]]:
+    """(pictures, {output path: (key, make)}, problems) for each product, its photos processed in one batch."""
     entries = []
-    out: dict[int, tuple[list[Picture], dict[str, bytes], list[Problem]]] = {id(p): ([], {}, []) for p in products}
+    out: dict[int, tuple[list[Picture], dict[str, Made], list[Problem]]] = {id(p): ([], {}, []) for p in products}
     for product in products:
         for index, (image, stem) in enumerate(zip(product.images, _file_stems(product))):
             try:
@@ -249,7 +257,7 @@ def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tu
                 continue
             entries.append((product, image, stem, (data, index == 0)))
     results = process_all([job for *_, job in entries], cache_dir)
-    for (product, image, stem, _), result in zip(entries, results):
+    for (product, image, stem, _), (key, result) in zip(entries, results):
         pics, files, problems = out[id(product)]
         if isinstance(result, str):
             problems.append(Problem(product.source, image.line, "images", f"ảnh \"{image.name}\": {result}"))
@@ -257,9 +265,9 @@ def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tu
         variants = []
         for name, data in result.files.items():
             if name == SHARE_NAME:
-                files[product.path + SHARE_NAME] = data
+                files[product.path + SHARE_NAME] = output_file(key, name, data)
                 continue
-            files[f"{product.path}{stem}-{name}"] = data
+            files[f"{product.path}{stem}-{name}"] = output_file(key, name, data)
             variants.append(name)
         widths = sorted({int(name.split(".")[0]) for name in variants})
         jpeg = tuple(Variant(f"{product.path}{stem}-{w}.jpg", w) for w in widths)

@@ -1,4 +1,7 @@
-"""The processed-photo cache: one file per source photo, its sizes and bytes, written atomically."""
+"""The processed-photo cache: one file per source photo, its sizes and bytes, written atomically.
+
+A build reads only an entry's head (sizes and file lengths); each file's bytes are read from the entry when
+that file is written into the output (Stored), so no build holds every photo in memory."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import os
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,28 +22,54 @@ class Processed:
 
     width: int
     height: int
-    files: dict[str, bytes]
+    files: dict[str, bytes | Stored]
 
+
+@dataclass(frozen=True)
+class Stored:
+    """One file of a cache entry, read when it is needed."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read(self.length)
+        if len(data) != self.length:
+            raise OSError(f"{self.path}: tệp trong bộ nhớ đệm ảnh bị cắt cụt")
+        return data
+
+
+Made = tuple[bytes, Callable[[], bytes]]  # (key, make) of one output file: the key stands for its bytes
+
+
+def output_file(key: str, name: str, data: bytes | Stored) -> Made:
+    """One published photo file: its cache key and name stand for its bytes, read when written out."""
+    return f"{key}/{name}".encode("utf-8"), (data.read if isinstance(data, Stored) else lambda: data)
 
 
 def read_cached(path: Path) -> Processed | None:
-    """A cache entry, or None when it is missing or not a complete entry."""
+    """A cache entry (its files as Stored, not read), or None when it is missing or not a complete entry."""
     try:
-        blob = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as handle:
+            total = os.fstat(handle.fileno()).st_size
+            start = len(_MAGIC) + 4
+            lead = handle.read(start)
+            if len(lead) < start or not lead.startswith(_MAGIC):
+                return None
+            (size,) = struct.unpack(">I", lead[len(_MAGIC):])
+            head = json.loads(handle.read(size))
+    except (OSError, ValueError):
         return None
-    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 4:
-        return None
-    start = len(_MAGIC) + 4
-    (size,) = struct.unpack(">I", blob[len(_MAGIC):start])
     try:
-        head = json.loads(blob[start:start + size])
         offset = start + size
-        files = {}
+        files: dict[str, bytes | Stored] = {}
         for name, length in head["files"]:
-            files[name] = blob[offset:offset + length]
-            offset += length
-        if offset != len(blob):
+            files[name] = Stored(path, offset, int(length))
+            offset += int(length)
+        if offset != total:
             return None
         return Processed(int(head["width"]), int(head["height"]), files)
     except (ValueError, KeyError, TypeError):
