@@ -18,7 +18,7 @@ import PIL
 from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
-from .imagestore import Made, Processed, output_file, read_cached, write_cached
+from .imagestore import Made, Processed, output_file, read_cached, source_digest, write_cached
 from .models import Product
 from .text import slugify
 
@@ -88,10 +88,10 @@ def target_widths(width: int) -> tuple[int, ...]:
     return tuple(w for w in WIDTHS if w < largest) + (largest,)
 
 
-def cache_key(data: bytes, share: bool) -> str:
-    """SHA-256 of the processing settings and the image bytes."""
+def cache_key(digest: bytes, share: bool) -> str:
+    """SHA-256 of the processing settings and of the source photo's SHA-256 (imagestore.source_digest)."""
     settings = json.dumps({**SETTINGS, "share_image": share}, sort_keys=True).encode()
-    return hashlib.sha256(settings + b"\0" + hashlib.sha256(data).digest()).hexdigest()
+    return hashlib.sha256(settings + b"\0" + digest).hexdigest()
 
 
 def _to_srgb(img: PILImage.Image) -> PILImage.Image:
@@ -174,22 +174,26 @@ def _work(job: tuple[bytes, bool]) -> Processed | str:
         return str(exc)
 
 
-def process_all(jobs: list[tuple[bytes, bool]], cache_dir: Path) -> list[tuple[str, Processed | str]]:
-    """(cache key, result) in the order of `jobs`; cache misses are processed over the cores and stored. A stored
-    result's files are read from the cache only when written out (imagestore.Stored)."""
-    keys = [cache_key(data, share) for data, share in jobs]
+def process_all(jobs: list[tuple[Path, bool]], cache_dir: Path) -> list[tuple[str, Processed | str]]:
+    """(cache key, result) for each (source photo, share image?) in order; cache misses are processed over the
+    cores and stored. A stored result's files are read from the cache only when written out (imagestore.Stored).
+    Raises OSError for a photo that cannot be read."""
     folder = cache_dir / "images"
+    keys: list[str] = []
     results: dict[str, Processed | str] = {}
     misses: dict[str, tuple[bytes, bool]] = {}
-    for key, job in zip(keys, jobs):
+    for path, share in jobs:
+        digest, data = source_digest(path)
+        key = cache_key(digest, share)
+        keys.append(key)
         if key in results or key in misses:
             continue
         cached = read_cached(folder / f"{key}.bin")
-        if cached is None:
-            misses[key] = job
-        else:
+        if cached is not None:
             results[key] = cached
             STATS.cached += 1
+        else:
+            misses[key] = (data if data is not None else path.read_bytes(), share)
     if misses:
         todo = list(misses.items())
         workers = min(len(todo), os.cpu_count() or 1)
@@ -251,11 +255,11 @@ def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tu
     for product in products:
         for index, (image, stem) in enumerate(zip(product.images, _file_stems(product))):
             try:
-                data = image.source.read_bytes()
+                source_digest(image.source)  # readable (and known to process_all)
             except OSError:
                 out[id(product)][2].append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
                 continue
-            entries.append((product, image, stem, (data, index == 0)))
+            entries.append((product, image, stem, (image.source, index == 0)))
     results = process_all([job for *_, job in entries], cache_dir)
     for (product, image, stem, _), (key, result) in zip(entries, results):
         pics, files, problems = out[id(product)]

@@ -5,10 +5,12 @@ that file is written into the output (Stored), so no build holds every photo in 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,23 @@ Made = tuple[bytes, Callable[[], bytes]]  # (key, make) of one output file: the 
 def output_file(key: str, name: str, data: bytes | Stored) -> Made:
     """One published photo file: its cache key and name stand for its bytes, read when written out."""
     return f"{key}/{name}".encode("utf-8"), (data.read if isinstance(data, Stored) else lambda: data)
+
+
+RACY_NS = 2_000_000_000  # a file changed this soon may change again within the same mtime tick (ocop.stamp)
+_digests: dict[tuple[str, int, int], bytes] = {}  # (path, size, mtime_ns) -> SHA-256 of a source photo's bytes
+
+
+def source_digest(path: Path) -> tuple[bytes, bytes | None]:
+    """(SHA-256 of a source photo's bytes, the bytes when they had to be read): within one process (serve) a
+    photo whose size and time are unchanged is not read again, unless it changed just now. Raises OSError."""
+    st = os.stat(path)
+    stamp = (str(path), st.st_size, st.st_mtime_ns)
+    known = _digests.get(stamp)
+    if known is not None and time.time_ns() - st.st_mtime_ns > RACY_NS:
+        return known, None
+    data = path.read_bytes()
+    _digests[stamp] = digest = hashlib.sha256(data).digest()
+    return digest, data
 
 
 def read_cached(path: Path) -> Processed | None:
