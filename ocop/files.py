@@ -33,7 +33,7 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
         files[f"assets/{name}"] = (_digest(data), lambda data=data: data)
     files.update(image_files)  # photos: (key, make), read from the photo cache when written
     origin = config.origin + config.base_path
-    made = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
+    before = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
     for p in site.products:
         target = origin + product_qr_target(p)
         files[product_qr_path(p)] = (target.encode("utf-8"), lambda target=target: qr_svg(target))
@@ -49,11 +49,11 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
         finally:
             state.words = used_words()  # only those of this catalog's stories are kept
 
-    files.update(file_set(made, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
-    files.update(file_set(made, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
-    files.update(file_set(made, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
+    files.update(file_set(before, is_search_file, INDEX_PATH, catalog, make_indexes))  # every language's at once
+    files.update(file_set(before, numbered("products.json"), "products.json", catalog, lambda: products_json_files(site)))
+    files.update(file_set(before, numbered("products.csv"), "products.csv", catalog, lambda: products_csv_files(site)))
     key = fingerprint((origin, [job.path for job in jobs]))
-    files.update(file_set(made, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
+    files.update(file_set(before, numbered("sitemap.xml"), "sitemap.xml", key, lambda: sitemap_files(site, jobs)))
     files["robots.txt"] = (origin.encode("utf-8"), lambda: robots_txt(site))
     files[".nojekyll"] = (b"", lambda: b"")
     ref = load_refdata(config.data_dir)  # /admin/: the web forms, made again when what they show changes

@@ -174,26 +174,28 @@ def _work(job: tuple[bytes, bool]) -> Processed | str:
         return str(exc)
 
 
-def process_all(jobs: list[tuple[Path, bool]], cache_dir: Path) -> list[tuple[str, Processed | str]]:
-    """(cache key, result) for each (source photo, share image?) in order; cache misses are processed over the
-    cores and stored. A stored result's files are read from the cache only when written out (imagestore.Stored).
-    Raises OSError for a photo that cannot be read."""
+def process_all(jobs: list[tuple[Path, bool]], cache_dir: Path) -> list[tuple[str, Processed | str] | None]:
+    """(cache key, result) for each (source photo, share image?) in order, None for a photo that cannot be read;
+    cache misses are processed over the cores and stored. A stored result's files are read from the cache only
+    when written out (imagestore.Stored)."""
     folder = cache_dir / "images"
-    keys: list[str] = []
+    keys: list[str | None] = []
     results: dict[str, Processed | str] = {}
     misses: dict[str, tuple[bytes, bool]] = {}
     for path, share in jobs:
-        digest, data = source_digest(path)
-        key = cache_key(digest, share)
+        try:
+            digest, data = source_digest(path)
+            key = cache_key(digest, share)
+            if key not in results and key not in misses:
+                cached = read_cached(folder / f"{key}.bin")
+                if cached is not None:
+                    results[key] = cached
+                    STATS.cached += 1
+                else:
+                    misses[key] = (data if data is not None else path.read_bytes(), share)
+        except OSError:
+            key = None
         keys.append(key)
-        if key in results or key in misses:
-            continue
-        cached = read_cached(folder / f"{key}.bin")
-        if cached is not None:
-            results[key] = cached
-            STATS.cached += 1
-        else:
-            misses[key] = (data if data is not None else path.read_bytes(), share)
     if misses:
         todo = list(misses.items())
         workers = min(len(todo), os.cpu_count() or 1)
@@ -205,7 +207,7 @@ def process_all(jobs: list[tuple[Path, bool]], cache_dir: Path) -> list[tuple[st
         else:
             for key, job in todo:
                 results[key] = _keep(folder / f"{key}.bin", _work(job))
-    return [(key, results[key]) for key in keys]
+    return [None if key is None else (key, results[key]) for key in keys]
 
 
 def _keep(path: Path, result: Processed | str) -> Processed | str:
@@ -254,15 +256,14 @@ def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tu
     out: dict[int, tuple[list[Picture], dict[str, Made], list[Problem]]] = {id(p): ([], {}, []) for p in products}
     for product in products:
         for index, (image, stem) in enumerate(zip(product.images, _file_stems(product))):
-            try:
-                source_digest(image.source)  # readable (and known to process_all)
-            except OSError:
-                out[id(product)][2].append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
-                continue
             entries.append((product, image, stem, (image.source, index == 0)))
     results = process_all([job for *_, job in entries], cache_dir)
-    for (product, image, stem, _), (key, result) in zip(entries, results):
+    for (product, image, stem, _), made in zip(entries, results):
         pics, files, problems = out[id(product)]
+        if made is None:
+            problems.append(Problem(product.source, image.line, "images", f"không đọc được tệp ảnh \"{image.name}\""))
+            continue
+        key, result = made
         if isinstance(result, str):
             problems.append(Problem(product.source, image.line, "images", f"ảnh \"{image.name}\": {result}"))
             continue

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .stamp import RACY_NS
+
 _MAGIC = b"OCOPIMG1"
 
 
@@ -52,7 +54,6 @@ def output_file(key: str, name: str, data: bytes | Stored) -> Made:
     return f"{key}/{name}".encode("utf-8"), (data.read if isinstance(data, Stored) else lambda: data)
 
 
-RACY_NS = 2_000_000_000  # a file changed this soon may change again within the same mtime tick (ocop.stamp)
 _digests: dict[tuple[str, int, int], bytes] = {}  # (path, size, mtime_ns) -> SHA-256 of a source photo's bytes
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import posixpath
 import re
-import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
 import jinja2
@@ -155,7 +155,7 @@ def precache_list(order: Iterable[tuple[str, str]], sizes: Mapping[str, int]) ->
         if len(taken) >= PRECACHE_MAX_URLS:
             break
         size = sizes.get(target)
-        if url in taken or size is None or total + size > PRECACHE_MAX_BYTES or len(taken) >= PRECACHE_MAX_URLS:
+        if url in taken or size is None or total + size > PRECACHE_MAX_BYTES:
             continue
         taken[url] = None
         total += size

@@ -187,7 +187,8 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
             outer |= hit[1]
         return hit[0]
 
-    env.globals.update(once=once, kiosk_outside=kiosk_outside, url=url, abs_url=abs_url, asset=asset, config=config, loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
+    env.globals.update(once=once, kiosk_outside=kiosk_outside, url=url, abs_url=abs_url, asset=asset, config=config,
+                       loc=loc, vi_only=vi_only, qr=qr, link_qr=link_qr,
                        place_label=place_label, listing_title=listing_title, kind_label=kind_label, plural=plural,
                        languages=LANGUAGES, locales=LOCALES)
     env.globals["_current"] = current

@@ -86,11 +86,12 @@ class Language:
             return plain_text(product.body_en_html)
         return product.body_text
 
-    def body_words(self, product: Product) -> list[str]:
-        """The distinct folded words of the body (the English one where given) that the shown fields do not
-        already contain, sorted. Other languages also find a product by its Vietnamese title and group."""
+    def body_words(self, product: Product, story: str | None = None) -> list[str]:
+        """The distinct folded words of the body (the English one where given; `story` when already made) that
+        the shown fields do not already contain, sorted. Other languages also find a product by its Vietnamese
+        title and group."""
         shown = {w for text in self.head_fields(product) for w in words(text)}
-        found = set(text_words(self.story(product)))
+        found = set(text_words(self.story(product) if story is None else story))
         if self.lang != LANGUAGES[0]:
             found |= set(words(product.title)) | set(words(product.group.name))
         return sorted(found - shown)
@@ -178,7 +179,8 @@ def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> li
 
 def _words_piece(language: Language, product: Product) -> tuple[list[str], bytes]:
     """A product's body words in one language, with the digest of the story they came from."""
-    return language.body_words(product), _text_key(language.story(product))
+    story = language.story(product)
+    return language.body_words(product, story), _text_key(story)
 
 
 def _text_key(text: str) -> bytes:

@@ -92,7 +92,7 @@ class Preview:
             started = time.perf_counter()
             if self.watcher is not None:
                 self.watcher.take_changed()  # every input is looked at again by the build itself
-            gc.disable()  # a rebuild makes many objects: the collector waits until the pages are out (tidy())
+            gc.disable()  # a rebuild makes many objects: the collector waits until the pages are out (run_worker)
             try:
                 changed = self.builder.build(self.make_config(), save=False).changed
                 self.problems = []

@@ -11,11 +11,11 @@ import os
 import pickle
 from array import array
 from collections.abc import Iterable
-from typing import NamedTuple
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from .stamp import folder_id
+from .stamp import folder_id, stamp_path
 
 
 class Output(NamedTuple):
@@ -113,7 +113,7 @@ def load_state(path: Path | None) -> BuildState:
 
 def forget_state(path: Path) -> None:
     """Remove a saved state and its stamp (ocop.stamp), which are about to describe an output folder no more."""
-    for stale in (path, path.with_suffix(".stamp")):
+    for stale in (path, stamp_path(path)):
         try:
             stale.unlink(missing_ok=True)
         except OSError:
