@@ -34,7 +34,7 @@ from .render import load_all_translations, make_environment, render_page
 from .site import Site, build_site
 from .stamp import Stamp, code_version, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
-from .state import BuildState, Output, forget_state, load_state, save_state
+from .state import BuildState, Output, forget_state, load_state, reads_any, save_state
 
 
 
@@ -155,14 +155,15 @@ class Builder:
         templates = {name: _digest(env.loader.get_source(env, name)[0].encode("utf-8"))  # type: ignore[union-attr]
                      for name in env.list_templates()}
         scope = Scope(site, texts, templates, versions, self.records)
-        changed = set(state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp})) \
-            if trusted else set()
+        changed = state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp}) \
+            if trusted else ()
+        read_changed = reads_any(changed)
         public = page_jobs(site)
         jobs = public + kiosk_jobs(site, env)
         keys = job_keys(jobs)
         old = state.outputs if trusted else {}
         todo = [i for i, job in enumerate(jobs) if (out := old.get(job.path)) is None or out.key != keys[i]
-                or not changed.isdisjoint(out.reads)]
+                or read_changed(out)]
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)

@@ -8,7 +8,7 @@ import itertools
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -139,6 +139,9 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
         return "asset" if target.startswith("assets/") else "photo"
 
     def take(pages: list[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+        if kinds == whole:  # the common case, without a call for each pair
+            return (pair for page in pages for pair in refs.get(page, ())
+                    if pair[1] == page or not pair[1].endswith(".html"))
         return ((url, target) for page in pages for url, target in refs.get(page, ()) if kind(page, target) in kinds)
 
     whole = ("page", "asset", "photo")  # made as taken: precache_list stops once the list is full
@@ -146,15 +149,16 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
                            take(attract, whole), take(list(refs), whole))
 
 
-def precache_list(order: Iterable[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
+def precache_list(order: Iterable[tuple[str, str]], sizes: Callable[[str], int | None]) -> list[str]:
     """The URLs of `order`, once each, while the total stays under PRECACHE_MAX_BYTES and PRECACHE_MAX_URLS;
-    one that would pass a limit is left out (the browser keeps it when it is first shown)."""
+    one that would pass a limit is left out (the browser keeps it when it is first shown). `sizes` gives an
+    output file's size (None: no such file)."""
     taken: dict[str, None] = {}
     total = 0
     for url, target in order:
         if len(taken) >= PRECACHE_MAX_URLS:
             break
-        size = sizes.get(target)
+        size = sizes(target)
         if url in taken or size is None or total + size > PRECACHE_MAX_BYTES:
             continue
         taken[url] = None
@@ -168,8 +172,7 @@ def service_worker(base_path: str, source: str, versions: Mapping[str, bytes], p
     cache name carries a hash of all of them and of the worker's code, so a new build installs into a new
     cache, and what the kiosk kept as it was visited never outlives the build it came from."""
     digest = hashlib.sha256(source.encode("utf-8"))
-    for url in sorted(versions):
-        digest.update(b"\0" + url.encode("utf-8") + b"\0" + versions[url])
+    digest.update(b"".join(b"\0" + url.encode("utf-8") + b"\0" + versions[url] for url in sorted(versions)))
     cache = CACHE_PREFIX + digest.hexdigest()[:16]
     settings = {"cache": cache, "prefix": CACHE_PREFIX, "scope": base_path + PREFIX,
                 "precache": base_path + PRECACHE_PATH, "precached": len(precache), "runtime": RUNTIME_MAX}
@@ -185,10 +188,14 @@ def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
     refs = {path: outputs[path].refs for path in products if path in outputs}
     refs.update((path, outputs[path].refs) for path in sorted(path for path, out in outputs.items()
                                                                if out.refs and path not in refs))
-    versions = {url: outputs[target].digest for named in refs.values() for url, target in named if target in outputs}
-    index = [(base_path + path, path) for path in sorted(outputs) if is_search_file(path)]  # search works offline
+    named = set(itertools.chain.from_iterable(refs.values()))  # (URL, file) pairs: many pages name the same
+    versions = {url: outputs[target].digest for url, target in named if target in outputs}
+    index = [(base_path + path, path) for path in sorted(p for p in outputs if is_search_file(p))]  # search works offline
     versions.update((url, outputs[path].digest) for url, path in index)
     shelf = [p for p in site.products if p.slug in site.shelf]
     order = precache_order(refs, frame_pages(site), product_pages(shelf), product_pages(attract_products(site)), index)
-    sizes = {path: out.size for path, out in outputs.items()}
-    return service_worker(base_path, source, versions, precache_list(order, sizes))
+
+    def size(path: str) -> int | None:
+        out = outputs.get(path)
+        return None if out is None else out.size
+    return service_worker(base_path, source, versions, precache_list(order, size))

@@ -131,13 +131,14 @@ def _postings(ids: list[int], total: int) -> str:
 
 class Postings:
     """Which products (by number) have each body word, and each word's encoded list. Kept between the builds
-    of one process (serve): when the catalog has as many products as last time, only the words of the products
-    whose words changed are looked at again; the result is always that of a fresh count."""
+    of one process (serve): when the catalog has as many products as last time, only the words a product
+    gained or lost are looked at again; the result is always that of a fresh count."""
 
     def __init__(self) -> None:
-        self.words: list[list[str]] = []  # each product's body words, as last given
+        self.words: list[list[str]] = []  # each product's (distinct) body words, as last given
         self.lists: dict[str, list[int]] = {}
         self.encoded: dict[str, str] = {}
+        self.order: list[str] = []  # the words of `encoded`, sorted
 
     def update(self, body_words: list[list[str]]) -> list[tuple[str, str]]:
         """(body word, its encoded product list) in word order, for products numbered in the given order."""
@@ -154,19 +155,24 @@ class Postings:
             for number, (old, new) in enumerate(zip(self.words, body_words)):
                 if old is new or old == new:
                     continue
-                for word in old:
+                before, after = set(old), set(new)
+                for word in before - after:
                     self.lists[word].remove(number)
-                for word in new:
+                for word in after - before:
                     bisect.insort(self.lists.setdefault(word, []), number)
-                touched.update(old, new)
+                touched |= before ^ after
+        words_changed = len(touched) > 0 and not touched <= self.encoded.keys()
         for word in touched:
             if self.lists[word]:
                 self.encoded[word] = _postings(self.lists[word], total)
             else:
                 del self.lists[word]
                 self.encoded.pop(word, None)
+                words_changed = True
+        if words_changed or len(self.order) != len(self.encoded):
+            self.order = sorted(self.encoded)
         self.words = list(body_words)
-        return [(word, self.encoded[word]) for word in sorted(self.encoded)]
+        return [(word, self.encoded[word]) for word in self.order]
 
 
 _postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
@@ -241,13 +247,13 @@ def search_files(site: Site, language: Language = VIETNAMESE) -> dict[str, bytes
     return {prefix + INDEX_PATH: manifest, **{prefix + name: data for name, data in row_parts + word_parts}}
 
 
+_SEARCH_FILES = tuple(index_path(lang) for lang in LANGUAGES)
+_SEARCH_PARTS = tuple(main.removesuffix(".json") + "/" for main in _SEARCH_FILES)
+
+
 def is_search_file(path: str) -> bool:
     """Whether an output path is a search index or one of its parts, in any language."""
-    for lang in LANGUAGES:
-        main = index_path(lang)
-        if path == main or path.startswith(main.removesuffix(".json") + "/"):
-            return True
-    return False
+    return path in _SEARCH_FILES or path.startswith(_SEARCH_PARTS)
 
 
 def search_indexes(site: Site, texts: dict[str, dict[str, str]]) -> dict[str, bytes]:

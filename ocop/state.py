@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from .stamp import folder_id, stamp_path
 
@@ -26,6 +26,27 @@ class Output(NamedTuple):
     reads: array | tuple = ()  # the names it read, as numbers in BuildState.names (array("I"): 4 bytes each)
     refs: tuple[tuple[str, str], ...] = ()  # kiosk pages: (URL, output file) of what they name (the precache)
     size: int = 0
+
+
+def reads_any(numbers: Iterable[int]) -> Callable[[Output], bool]:
+    """A test of whether an output read any of the names numbered `numbers`. For a few names (an edit) it
+    looks for each number's four bytes in the output's array, at a whole-number offset: no set of every
+    output's names is made."""
+    wanted = set(numbers)
+    if len(wanted) > 8:
+        return lambda out: not wanted.isdisjoint(out.reads)
+    patterns = [array("I", [n]).tobytes() for n in sorted(wanted)]
+
+    def test(out: Output) -> bool:
+        data = out.reads.tobytes() if isinstance(out.reads, array) else array("I", out.reads).tobytes()
+        for pattern in patterns:
+            at = data.find(pattern)
+            while at >= 0:
+                if at % 4 == 0:
+                    return True
+                at = data.find(pattern, at + 1)
+        return False
+    return test
 
 
 @dataclass
