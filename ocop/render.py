@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -229,7 +230,21 @@ def render_page(env: RecordingEnvironment, texts: dict[str, NamedMap], site: Sit
         raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
     finally:
         env.reads = NamedMap.reads = None
-    return html.encode("utf-8"), frozenset(reads)
+    return tidy(html).encode("utf-8"), frozenset(reads)
+
+
+_INDENT = re.compile(r"\n\s+")  # a line break with the blank lines and indentation after it
+_AS_WRITTEN = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)  # where white space is shown
+
+
+def tidy(html: str) -> str:
+    """The page without the templates' indentation and blank lines: each run of white space that starts a
+    line becomes one line break (the same to a browser), except inside <pre> and <textarea>."""
+    if "<pre" not in html and "<textarea" not in html:
+        return _INDENT.sub("\n", html)
+    pieces = _AS_WRITTEN.split(html)  # text, (element, its tag name), text, ...
+    return "".join(_INDENT.sub("\n", piece) if i % 3 == 0 else piece if i % 3 == 1 else ""
+                   for i, piece in enumerate(pieces))
 
 
 def _template_line(exc: Exception) -> str:
