@@ -437,3 +437,15 @@ def test_output_may_not_replace_a_folder_of_other_files(make_site, build, tmp_pa
     assert "không có index.html" in err.splitlines()[0] and "Traceback" not in err
     assert tree_digest(folder) == before
     assert not list(tmp_path.glob(".tai-lieu-*")), "no staging folder is left behind"
+
+
+def test_pages_carry_no_template_indentation_but_preformatted_text_keeps_its_own(make_site, build, tmp_path):
+    content = make_site({"pages/huong-dan.md": "---\ntitle: Hướng dẫn\n---\nVí dụ:\n\n"
+                                               "    dòng một\n        dòng hai, thụt vào\n\n    dòng ba\n"})
+    code, _, err = build(content)
+    assert code == 0, err
+    html = (tmp_path / "output" / "trang" / "huong-dan" / "index.html").read_text(encoding="utf-8")
+    assert parse_html(html).find("pre") is not None
+    assert "<pre><code>dòng một\n    dòng hai, thụt vào\n\ndòng ba\n</code></pre>" in html
+    outside = html[:html.index("<pre")] + html[html.index("</pre>"):]
+    assert "\n " not in outside and "\n\t" not in outside and "\n\n" not in outside
