@@ -164,9 +164,9 @@ def products_csv_files(site: Site) -> dict[str, bytes]:
     return files
 
 
-def _sitemap_entry(base: str, url_path: str, page_path: str) -> str:
+def _sitemap_entry(base: str, url_path: str, page_path: str, languages: tuple[str, ...] = LANGUAGES) -> str:
     lines = [f"<url><loc>{escape(base + url_path)}</loc>"]
-    for lang in LANGUAGES:
+    for lang in languages:
         lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + localised(page_path, lang))}"/>')
     lines.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(base + page_path)}"/>')
     lines.append("</url>\n")
@@ -180,12 +180,13 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def sitemap_files(site: Site, jobs: list) -> dict[str, bytes]:
-    """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language, each
-    with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's limits
-    (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
+    """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language it is
+    made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's
+    limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
     base = site.config.origin + site.config.base_path
-    entries = {job.url_path: job.page_path for job in jobs if not job.path.endswith("404.html")}
-    lines = [_sitemap_entry(base, url_path, entries[url_path]).encode("utf-8") for url_path in sorted(entries)]
+    entries = {job.url_path: (job.page_path, job.context.get("languages", LANGUAGES))  # print pages: one language
+               for job in jobs if not job.path.endswith("404.html")}
+    lines = [_sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8") for url_path in sorted(entries)]
     room = min(SITEMAP_MAX_BYTES, part_budget()) - len(_URLSET) - len("</urlset>\n")
     parts = split(lines, room, SITEMAP_MAX_URLS)
 

@@ -71,8 +71,24 @@ def _each_language(made: list[PageJob]) -> list[PageJob]:
     return [in_language(job, lang) for lang in LANGUAGES for job in made]
 
 
+def print_jobs(site: Site) -> list[PageJob]:
+    """The printable labels and posters (in-nhan/), in the default language only: they are printed for the
+    showroom's shelves, and their QR code opens the default-language traceability page, which links to the
+    others (`languages` tells the page it has no other language)."""
+    sets = print_sets(site)
+    counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
+    only = {"languages": LANGUAGES[:1]}
+    made = [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels", **only}),
+            PageJob("in-nhan/poster/index.html", "print_index.html", {"sets": counts, "what": "posters", **only})]
+    for kind, path, listing, products in sets:
+        context = {"listing": listing, "set_path": path, "per_sheet": LABELS_PER_SHEET, **only}
+        made += paged_jobs("in-nhan/" + path, "labels.html", products, context, LABELS_PER_PAGE)
+        made += paged_jobs("in-nhan/poster/" + path, "posters.html", products, context)
+    return made
+
+
 def page_jobs(site: Site) -> list[PageJob]:
-    """Every public HTML page in every language (the others under <lang>/)."""
+    """Every public HTML page in every language (the others under <lang>/), then the print pages."""
     made = [PageJob("index.html", "home.html")]
     made += paged_jobs("san-pham/", "products.html", site.products, {})
     for p in site.products:
@@ -92,13 +108,5 @@ def page_jobs(site: Site) -> list[PageJob]:
              PageJob("tim-kiem/index.html", "search.html")]
     if len(site.certificates_due) > DUE_ON_STATS:  # the rest on their own pages, the statistics page stays small
         made += paged_jobs(DUE_PATH, "certificates.html", site.certificates_due, {}, DUE_PER_PAGE)
-    sets = print_sets(site)
-    counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
-    made += [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels"}),
-             PageJob("in-nhan/poster/index.html", "print_index.html", {"sets": counts, "what": "posters"})]
-    for kind, path, listing, products in sets:
-        context = {"listing": listing, "set_path": path, "per_sheet": LABELS_PER_SHEET}
-        made += paged_jobs("in-nhan/" + path, "labels.html", products, context, LABELS_PER_PAGE)
-        made += paged_jobs("in-nhan/poster/" + path, "posters.html", products, context)
     made.append(PageJob("404.html", "404.html"))
-    return _each_language(made)
+    return _each_language(made) + print_jobs(site)

@@ -45,6 +45,22 @@ def test_label_page_has_one_label_per_product(sample_output):
     assert "Ctrl + P" in howto and "A4" in howto and "100%" in howto
 
 
+def test_print_pages_are_made_in_vietnamese_only_and_say_so(sample_output):
+    """Labels and posters are printed for the showroom's shelves: one language, no dangling English twin."""
+    assert not (sample_output / "en" / "in-nhan").exists()
+    doc = parse_html(sample_output / "in-nhan" / "poster" / "sao" / "4-sao" / "index.html")
+    assert doc.find("html").attrs["lang"] == "vi"
+    alternates = {link.attrs["hreflang"] for link in doc.find_all("link", rel="alternate")}
+    assert alternates == {"vi", "x-default"}
+    assert doc.find("a", class_="lang-switch") is None
+    english_stats = parse_html(sample_output / "en" / "thong-ke" / "index.html")
+    section = next(s for s in english_stats.find_all("section") if s.attrs.get("aria-labelledby") == "print-labels")
+    links = {a.attrs["href"]: a.attrs.get("hreflang") for a in section.find_all("a")}
+    assert links == {"/ocop-huu-lung/in-nhan/": "vi", "/ocop-huu-lung/in-nhan/poster/": "vi"}
+    sitemap = (sample_output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/ocop-huu-lung/in-nhan/poster/sao/4-sao/</loc>" in sitemap and "/en/in-nhan/" not in sitemap
+
+
 def test_labels_print_to_whole_a4_sheets_with_no_label_cut(sample_output, serve, page):
     base = serve(sample_output, "/ocop-huu-lung/")
     page.goto(base + "in-nhan/san-pham/")
