@@ -1,4 +1,4 @@
-"""The build cache under cache_dir: parsed content files and rendered Markdown, kept between builds.
+"""The build cache under cache_dir: checked records and rendered Markdown, kept between builds.
 
 Entries are keyed by what they are made from (a file's bytes and place, a Markdown text) and by the
 code that made them, so a stale entry is never used: an edited file simply misses. A full build
@@ -64,97 +64,121 @@ def _other_files_key(content_dir: Path) -> bytes:
 
 
 class BuildCache:
-    """Content files read and Markdown rendered by earlier builds (`folder` None: nothing kept)."""
+    """Records checked and Markdown rendered by earlier builds (`folder` None: nothing kept).
+
+    It keeps records, never parse trees: a file's front matter read with a line for every value is several
+    times the size of the record made from it. A file is read only when it changed (prepare() reads those
+    in parallel, and they stream to load_catalog in order) or when its record must be made again; then it
+    is read afresh from disk."""
 
     def __init__(self, folder: Path | None, jobs: int = 0):
         self.jobs = jobs
         self.folder = folder
         self._file = folder / f"content-{code_version()}.pickle" if folder else None
-        self._sources: dict[Path, tuple] = {}
+        self._digests: dict[Path, tuple[bytes, Path]] = {}  # the file's digest and content folder, by path
         self._markdown: dict[bytes, str] = {}
-        self._records: dict[bytes, tuple] = {}  # validated records by what they were made from (record())
+        self._records: dict[bytes, tuple] = {}  # (record, problems, Markdown keys) by what it was made from
         self._changed = False
         if self._file is not None:
             try:
-                self._sources, self._markdown, self._records = pickle.loads(self._file.read_bytes())
+                with open(self._file, "rb") as file:  # read as it is unpickled, never whole in memory
+                    self._digests, self._markdown, self._records = pickle.load(file)
             except Exception:  # missing, unreadable or from another version: start empty
-                self._sources, self._markdown, self._records = {}, {}, {}
-        self._used_sources: dict[Path, tuple] = {}
+                self._digests, self._markdown, self._records = {}, {}, {}
+        self._used_digests: dict[Path, tuple[bytes, Path]] = {}
         self._used_records: dict[bytes, tuple] = {}
+        self._seen: list[bytes] = []  # the Markdown texts this build's records were made from
+        self._coming: dict[Path, int] = {}  # files prepare() is reading, by their place in its order
+        self._stream = iter(())  # (source, problems, html) of those files, in that order
+        self._taken = 0
         self.files_key = b""  # the other files of the content folder (photos) as prepare() found them
         self._size = len(self._markdown)
-        markup.remember_rendered(self._markdown)
+        markup.remember_rendered(self._markdown, self._seen)
 
     def prepare(self, content_dir: Path, unchanged: frozenset[str] | set[str] = frozenset()) -> None:
-        """Read every content file that changed since the cached build (in parallel when many). A file named
-        in `unchanged` (its size and time are those the last build recorded, ocop.stamp) is not read again."""
-        if self._used_sources:  # a later build of the same process: start from what the last one read
-            self._sources, self._used_sources = {**self._sources, **self._used_sources}, {}
+        """Find which content files changed since the cached build and start reading them (in parallel when
+        many). A file named in `unchanged` (its size and time are those the last build recorded, ocop.stamp)
+        is not even hashed again."""
+        if self._used_digests:  # a later build of the same process: start from what the last one used
+            self._digests, self._used_digests = {**self._digests, **self._used_digests}, {}
             self._records, self._used_records = {**self._records, **self._used_records}, {}
+        self._seen.clear()
         self.files_key = _other_files_key(content_dir)
-        markup.remember_rendered(self._markdown)
+        markup.remember_rendered(self._markdown, self._seen)
         todo = []
         for section in SECTIONS:
             for _, path in find_entries(content_dir / section):
-                hit = self._sources.get(path)
-                if hit is not None and hit[0][1] == content_dir and str(path) in unchanged:
-                    self._keep(path, hit)
+                known = self._digests.get(path)
+                if known is not None and known[1] == content_dir and str(path) in unchanged:
+                    self._used_digests[path] = known
                     continue
                 try:
                     digest = hashlib.sha256(path.read_bytes()).digest()
                 except OSError:
-                    digest = None
-                hit = self._sources.get(path)
-                if digest is not None and hit is not None and hit[0] == (digest, content_dir):
-                    self._keep(path, hit)
-                else:
+                    todo.append((path, content_dir, None))
+                    continue
+                self._used_digests[path] = (digest, content_dir)
+                if known != (digest, content_dir):
                     todo.append((path, content_dir, digest))
-        results = map_in_order(lambda item: _prepare(item, self._markdown), todo, self.jobs)
-        for (path, content_dir_, digest), (source, problems, html) in zip(todo, results):
-            self._markdown.update(html)
-            self._changed = True
-            if digest is not None:
-                self._keep(path, ((digest, content_dir_), source, problems))
-
-    def _keep(self, path: Path, entry: tuple) -> None:
-        self._used_sources[path] = entry
+        self._coming = {path: i for i, (path, _, _) in enumerate(todo)}
+        self._stream = map_in_order(lambda item: _prepare(item, self._markdown), todo, self.jobs)
+        self._taken = 0
 
     def read_source(self, path: Path, content_dir: Path, read) -> tuple:
-        """The file as read by prepare(), else read now."""
-        hit = self._used_sources.get(path)
-        if hit is not None and hit[0][1] == content_dir:
-            return hit[1], list(hit[2])
+        """(source, problems) of a content file: as prepare() read it, else read now."""
+        place = self._coming.pop(path, None)
+        if place is not None and place >= self._taken:
+            for source, problems, html in self._stream:  # the files before it were read by prepare() and
+                self._markdown.update(html)             # not wanted (the build stopped short of them)
+                self._changed = True
+                self._taken += 1
+                if self._taken > place:
+                    return source, list(problems)
         return read(path, content_dir)
 
-    def digest(self, path: Path) -> bytes | None:
-        """The digest of a content file's bytes as prepare() read them."""
-        hit = self._used_sources.get(path)
-        return hit[0][0] if hit is not None else None
+    def done_reading(self) -> None:
+        """Let go of the files prepare() read and nobody took."""
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+        self._coming, self._stream = {}, iter(())
 
-    def record(self, parts: tuple, make) -> tuple[object, list, bytes]:
-        """(record, problems, key) for a validated record made from `parts` (the file's digest and place, and
-        whatever else it is checked against), made by `make()` -> (record, problems) when not kept."""
+    def digest(self, path: Path) -> bytes | None:
+        """The digest of a content file's bytes as prepare() found them."""
+        known = self._used_digests.get(path)
+        return known[0] if known is not None else None
+
+    def cached(self, parts: tuple) -> tuple[bytes, tuple | None]:
+        """(key, (record, problems) or None) of the record made from `parts` (the file's digest and place, and
+        whatever else it is checked against)."""
         key = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
-        hit = self._records.get(key) or self._used_records.get(key)
+        hit = self._used_records.get(key) or self._records.get(key)
         if hit is None:
-            hit = make()
-            self._changed = True
+            return key, None
         self._used_records[key] = hit
-        return hit[0], list(hit[1]), key
+        self._seen.extend(hit[2])
+        return key, (hit[0], list(hit[1]))
+
+    def store(self, key: bytes, make) -> tuple[object, list]:
+        """Make a record with `make()` -> (record, problems) and keep it under `key`."""
+        mark = len(self._seen)
+        record, problems = make()
+        self._used_records[key] = (record, tuple(problems), tuple(self._seen[mark:]))
+        self._changed = True
+        return record, list(problems)
 
     def save(self) -> None:
         """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
         markup.remember_rendered(None)
         if self._file is None or not (self._changed or len(self._markdown) != self._size):
             return
-        keys = {text_key(text) for _, source, _ in self._used_sources.values() if source is not None
-                for text in _texts(source)}
-        used_markdown = {key: self._markdown[key] for key in sorted(keys) if key in self._markdown}
+        self.done_reading()
+        used_markdown = {key: self._markdown[key] for key in sorted(set(self._seen)) if key in self._markdown}
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
             with open(temp, "wb") as file:  # written as it is made, never whole in memory
-                pickle.dump((self._used_sources, used_markdown, self._used_records), file,
+                pickle.dump((self._used_digests, used_markdown, self._used_records), file,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self._file)
             self._changed, self._size = False, len(self._markdown)

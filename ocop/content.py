@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,32 +48,28 @@ def find_entries(folder: Path) -> list[tuple[str, Path]]:
     return entries
 
 
-def _slug_for(name: str, source: Source, problems: list[Problem]) -> str | None:
-    slug = slugify(name)
-    if not slug:
-        problems.append(Problem(source.rel, 0, "", "tên tệp không tạo được địa chỉ trang; hãy đặt tên tệp bằng chữ và số, ví dụ mat-ong.md"))
-        return None
-    return slug
-
-
-def _read_all(folder: Path, content_dir: Path, problems: list[Problem], cache=None) -> list[tuple[str, Source]]:
-    """Read every file of one section; report two files that make the same slug."""
+def _entries(folder: Path, content_dir: Path, problems: list[Problem]) -> list[tuple[str, Path, str]]:
+    """(slug, path, rel) of every file of one section; report a name that makes no slug and two files that
+    make the same one."""
     result = []
     seen: dict[str, str] = {}
     for name, path in find_entries(folder):
-        source, found = cache.read_source(path, content_dir, read_source) if cache else read_source(path, content_dir)
-        problems.extend(found)
-        if source is None:
-            continue
-        slug = _slug_for(name, source, problems)
-        if slug is None:
+        rel = _rel(path, content_dir)
+        slug = slugify(name)
+        if not slug:
+            problems.append(Problem(rel, 0, "", "tên tệp không tạo được địa chỉ trang; hãy đặt tên tệp bằng chữ và số, ví dụ mat-ong.md"))
             continue
         if slug in seen:
-            problems.append(Problem(source.rel, 0, "", f"trùng địa chỉ trang \"{slug}\" với tệp {seen[slug]}; hãy đổi tên một trong hai tệp"))
+            problems.append(Problem(rel, 0, "", f"trùng địa chỉ trang \"{slug}\" với tệp {seen[slug]}; hãy đổi tên một trong hai tệp"))
             continue
-        seen[slug] = source.rel
-        result.append((slug, source))
+        seen[slug] = rel
+        result.append((slug, path, rel))
     return result
+
+
+def _rel(path: Path, content_dir: Path) -> str:
+    """A content file's name in messages, as ocop.source.read_source gives it."""
+    return path.relative_to(content_dir.parent).as_posix() if path.is_relative_to(content_dir.parent) else str(path)
 
 
 def _body(text: str) -> str:
@@ -154,12 +151,13 @@ def _page(slug: str, source: Source, content_dir: Path, ref: RefData, problems: 
                 v["order"] if v["order"] is not None else 100, _body(source.body), _body(v["body_en"] or ""))
 
 
-def _code_line(source: Source) -> int:
-    trace = source.meta.get("traceability")
+def _code_line(source: Source | None) -> int:
+    trace = source.meta.get("traceability") if source is not None else None
     return trace["__lines__"].get("code", 0) if isinstance(trace, dict) else 0
 
 
-def check_unique_codes(products: list[Product], problems: list[Problem], sources: dict[str, Source]) -> None:
+def check_unique_codes(products: list[Product], problems: list[Problem], source_of: Callable[[str], Source | None]
+                       ) -> None:
     """Two products may not share a traceability code (nor its URL); the later file gets the error."""
     seen: dict[str, Product] = {}
     for product in sorted(products, key=lambda p: p.source):
@@ -167,7 +165,7 @@ def check_unique_codes(products: list[Product], problems: list[Problem], sources
             continue
         key = product.traceability.slug
         if key in seen:
-            problems.append(Problem(product.source, _code_line(sources[product.source]), "traceability.code",
+            problems.append(Problem(product.source, _code_line(source_of(product.source)), "traceability.code",
                                     f"mã truy xuất \"{product.traceability.code}\" đã dùng cho {seen[key].source}; "
                                     "mỗi sản phẩm cần một mã riêng"))
         else:
@@ -177,57 +175,42 @@ def check_unique_codes(products: list[Product], problems: list[Problem], sources
 def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog | None, list[Problem]]:
     """Read and validate all content; the catalog is None when any error was found.
 
-    `cache` (an ocop.cache.BuildCache) gives the files already read and parsed by earlier builds, and the
-    records already checked: a record is made again only when its file, the reference data, its producer or
-    a photo of the content folder changed.
+    `cache` (an ocop.cache.BuildCache) gives the records already checked by earlier builds: a file is read
+    and its record made again only when the file, the reference data or a photo of the content folder
+    changed, or (for a product) when its producer's record did.
     """
     problems: list[Problem] = []
-    producers: dict[str, Producer] = {}
-    keys: dict[str, bytes] = {}
     base = (str(content_dir), hashlib.blake2b(repr(ref).encode("utf-8"), digest_size=16).digest(),
             cache.files_key if cache else b"")  # what every record is checked against
 
-    def checked(kind: str, slug: str, source: Source, extra: tuple, make) -> tuple[object, bytes]:
-        """(record, its key in the cache): `make(found)` checks the file, or the cache gives what it made."""
-        def run() -> tuple[object, list[Problem]]:
-            found: list[Problem] = []
-            return make(found), found
+    def records(section: str, make, fresh=lambda record: True) -> Iterator[tuple[str, object]]:
+        """(slug, record) of each valid file of a section; `make(slug, source, found)` checks a file, and a
+        record the cache gives is used when `fresh(record)`."""
+        for slug, path, rel in _entries(content_dir / section, content_dir, problems):
+            key, hit = cache.cached((section, slug, rel, cache.digest(path), base)) if cache else (b"", None)
+            if hit is None or hit[0] is None or not fresh(hit[0]):
+                def run() -> tuple[object, list[Problem]]:
+                    source, found = cache.read_source(path, content_dir, read_source) if cache \
+                        else read_source(path, content_dir)
+                    return (make(slug, source, found) if source is not None else None), found
 
-        if cache is None:
-            record, found = run()
-            problems.extend(found)
-            return record, b""
-        parts = (kind, slug, source.rel, cache.digest(source.path), base, extra)
-        record, found, key = cache.record(parts, run)
-        problems.extend(found)
-        return record, key
+                hit = cache.store(key, run) if cache and cache.digest(path) else run()
+            problems.extend(hit[1])
+            if hit[0] is not None:
+                yield slug, hit[0]
 
-    for slug, source in _read_all(content_dir / "producers", content_dir, problems, cache):
-        producer, key = checked("producer", slug, source, (),
-                                lambda found, slug=slug, source=source: _producer(slug, source, ref, content_dir, found))
-        if producer:
-            producers[slug] = producer
-            keys[slug] = key
-    products = []
-    sources: dict[str, Source] = {}
-    for slug, source in _read_all(content_dir / "products", content_dir, problems, cache):
-        wanted = source.meta.get("producer")
-        wanted = wanted.text.strip() if isinstance(wanted, Scalar) else ""
-        # a product holds its producer's record, and its check depends on which producers exist
-        extra = (keys.get(wanted, b""), wanted in producers, tuple(sorted(producers)) if wanted not in producers else ())
-        make = lambda found, slug=slug, source=source: _product(slug, source, ref, producers, content_dir, found)  # noqa: E731
-        product, _ = checked("product", slug, source, extra, make)
-        if product and producers.get(product.producer.slug) != product.producer:  # never a stale producer
-            product = make(problems)
-        if product:
-            products.append(product)
-            sources[source.rel] = source
-    check_unique_codes(products, problems, sources)
-    pages = []
-    for slug, source in _read_all(content_dir / "pages", content_dir, problems, cache):
-        page, _ = checked("page", slug, source, (), lambda found, slug=slug, source=source: _page(slug, source, content_dir, ref, found))
-        if page:
-            pages.append(page)
+    try:
+        producers = dict(records("producers", lambda slug, source, found: _producer(slug, source, ref, content_dir, found)))
+        # a product holds its producer's record: one made with another producer record is made again
+        products = [record for _, record in records(
+            "products", lambda slug, source, found: _product(slug, source, ref, producers, content_dir, found),
+            lambda record: producers.get(record.producer.slug) == record.producer)]
+        pages = [record for _, record in records(
+            "pages", lambda slug, source, found: _page(slug, source, content_dir, ref, found))]
+    finally:
+        if cache:
+            cache.done_reading()
+    check_unique_codes(products, problems, lambda rel: read_source(content_dir.parent / rel, content_dir)[0])
     shelf = load_shelf(content_dir, products, problems)
     if not (content_dir / "products").is_dir():
         problems.append(Problem(str(content_dir), 0, "", "không có thư mục products/ trong thư mục nội dung"))

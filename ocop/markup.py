@@ -34,12 +34,14 @@ _converter = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists"],
 
 
 _rendered: dict[bytes, str] | None = None  # texts rendered by earlier builds (ocop.cache), by sha256
+_seen: list[bytes] | None = None  # the keys of the texts rendered or looked up, in order (ocop.cache)
 
 
-def remember_rendered(store: dict[bytes, str] | None) -> None:
-    """Use (and fill) `store` of rendered texts in render_markdown; None: always render."""
-    global _rendered
-    _rendered = store
+def remember_rendered(store: dict[bytes, str] | None, seen: list[bytes] | None = None) -> None:
+    """Use (and fill) `store` of rendered texts in render_markdown, and add each text's key to `seen`;
+    None: always render."""
+    global _rendered, _seen
+    _rendered, _seen = store, seen
 
 
 def render_markdown(text: str) -> str:
@@ -47,6 +49,8 @@ def render_markdown(text: str) -> str:
     if _rendered is None:
         return markdown_to_html(text)
     key = hashlib.sha256(text.encode("utf-8")).digest()
+    if _seen is not None:
+        _seen.append(key)
     html = _rendered.get(key)
     if html is None:
         html = _rendered[key] = markdown_to_html(text)

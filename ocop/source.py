@@ -22,7 +22,7 @@ _KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     """A YAML scalar as typed, with its line and whether it was quoted."""
 
@@ -35,7 +35,7 @@ class Scalar:
         return not self.quoted and self.text in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """A content file split into front matter (as Scalars, dicts, lists) and body."""
 
