@@ -23,6 +23,7 @@ from .site import NamedMap, Site
 from .text import format_date, format_number, format_price, slugify
 
 QR_SIZE = 160  # the QR images' intrinsic size in CSS pixels (each page's CSS sets the size it prints at)
+ONCE_KEPT = 8_192  # the shared fragments (cards, labels) a process keeps for once(), the last used
 
 
 def product_qr_path(product: object) -> str:
@@ -163,27 +164,31 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         note(product)
         return outside_of(product)
 
-    made: dict[tuple, tuple[Markup, frozenset[str]]] = {}  # once(): this build's shared fragments
+    made: dict[tuple, tuple[Markup, frozenset[str]]] = {}  # once(): the shared fragments last used, oldest first
 
     def once(macro: Macro, *args: object) -> Markup:
         """`macro(*args)`, made once per language in each process and then shared by every page that shows it
         (a product's card on each listing, its label on each sheet), with the names it read recorded for each.
 
         Only for the macros of partials/macros.html and kiosk/macros.html: imported without the page's context,
-        they see nothing but their arguments and the page's language, which together are the key."""
+        they see nothing but their arguments and the page's language, which together are the key. The
+        ONCE_KEPT used last are kept: a catalog's every card would outgrow a worker's memory at 10,000 products."""
         key = fragment_key(macro, args, current["lang"])
         if key is None:
             return macro(*args)
-        hit = made.get(key)
+        hit = made.pop(key, None)
         outer = env.reads
         if hit is None:
+            if len(made) >= ONCE_KEPT:
+                del made[next(iter(made))]  # the one used longest ago
             inner: set[str] = set()
             env.reads = NamedMap.reads = inner
             try:
                 html = macro(*args)
             finally:
                 env.reads = NamedMap.reads = outer
-            hit = made[key] = (html, frozenset(inner))
+            hit = (html, frozenset(inner))
+        made[key] = hit
         if outer is not None:
             outer |= hit[1]
         return hit[0]
