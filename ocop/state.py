@@ -80,12 +80,13 @@ class BuildState:
         return array("I", sorted(out))
 
     def __getstate__(self) -> dict:
-        # outputs as plain tuples, which pickle writes and reads much faster; the index of `names` is made on load
-        return {**self.__dict__, "outputs": {path: tuple(out) for path, out in self.outputs.items()}, "_ids": {}}
+        # outputs in columns, a few large objects rather than five per output: pickle's memo of every object
+        # written then stays small, and reading is fast; the index of `names` is made on load
+        return {**self.__dict__, "outputs": _columns(self.outputs), "_ids": {}}
 
     def __setstate__(self, saved: dict) -> None:
         self.__dict__.update(saved)
-        self.outputs = {path: Output._make(out) for path, out in saved["outputs"].items()}
+        self.outputs = _rows(saved["outputs"])
 
     def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
         """Whether this state describes `output_dir` as it is, made by this code with these settings.
@@ -100,6 +101,38 @@ class BuildState:
             return False
         self.output_id = folder_id(output_dir)
         return True
+
+
+def _columns(outputs: dict[str, Output]) -> tuple:
+    """The outputs as columns: names, digests and keys joined, every output's names in one array, its refs as
+    numbers in one list of the distinct (URL, file) pairs."""
+    pairs: dict[tuple[str, str], int] = {}
+    reads, reads_end, refs, refs_end, keys, keys_end = array("I"), array("Q"), array("I"), array("Q"), [], array("Q")
+    for out in outputs.values():
+        assert len(out.digest) == 16, "every output's digest is a 16-byte blake2b"
+        reads.extend(out.reads)
+        reads_end.append(len(reads))
+        refs.extend(pairs.setdefault(pair, len(pairs)) for pair in out.refs)
+        refs_end.append(len(refs))
+        keys.append(out.key)
+        keys_end.append(keys_end[-1] + len(out.key) if keys_end else len(out.key))
+    return ("\0".join(outputs), b"".join(out.digest for out in outputs.values()), b"".join(keys), keys_end,
+            reads, reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
+
+
+def _rows(columns: tuple) -> dict[str, Output]:
+    """The outputs from _columns()."""
+    paths, digests, keys, keys_end, reads, reads_end, refs, refs_end, pairs, sizes = columns
+    outputs: dict[str, Output] = {}
+    if len(digests) != 16 * len(sizes):
+        raise ValueError("a damaged build state")  # load_state then starts afresh
+    key_at = read_at = ref_at = 0
+    for i, path in enumerate(paths.split("\0") if paths else ()):
+        out_refs = tuple([pairs[n] for n in refs[ref_at:refs_end[i]]]) if refs_end[i] > ref_at else ()
+        outputs[path] = Output(digests[16 * i:16 * i + 16], keys[key_at:keys_end[i]],
+                               reads[read_at:reads_end[i]] if reads_end[i] > read_at else (), out_refs, sizes[i])
+        key_at, read_at, ref_at = keys_end[i], reads_end[i], refs_end[i]
+    return outputs
 
 
 def folder_sizes(folder: Path) -> dict[str, int]:
