@@ -55,6 +55,11 @@ def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], giv
     return out
 
 
+def forget_pieces() -> None:
+    """Let go of every remembered piece (a one-shot build has no next build to give them to)."""
+    _pieces.clear()
+
+
 Made = Callable[[], dict[str, bytes]]
 
 

@@ -178,6 +178,11 @@ class Postings:
 _postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
 
 
+def forget_postings() -> None:
+    """Let go of the postings kept for the next build of this process (a one-shot build has none)."""
+    _postings_kept.clear()
+
+
 def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
     """(body word, its encoded product list) in word order: which products (by number) have each body word."""
     return _postings_kept.setdefault(lang, Postings()).update(body_words)
