@@ -110,6 +110,30 @@ def serve_edits(project: Path, content: Path, output: Path, cache: Path, product
     return times, peak / 1024
 
 
+def serve_in_own_process(*args) -> tuple[list[float], float]:
+    """serve_edits(*args) in a forked process of its own, so that its peak memory is that of serve and of its
+    workers alone: this process's own children (Hugo, which takes about 1 GB at 10,000 products, and the
+    builds) would count in its RUSAGE_CHILDREN."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            send.send(("ok", serve_edits(*args)))
+        except BaseException as exc:  # noqa: BLE001 - said in the parent
+            send.send(("error", repr(exc)))
+
+    proc = context.Process(target=run)
+    proc.start()
+    status, result = receive.recv()
+    proc.join()
+    if status != "ok":
+        raise SystemExit(f"serve: {result}")
+    return result
+
+
 def sizes(folder: Path) -> tuple[int, tuple[int, str]]:
     files = [(p.stat().st_size, p.relative_to(folder).as_posix()) for p in folder.rglob("*") if p.is_file()]
     return sum(s for s, _ in files), max(files)
@@ -160,8 +184,9 @@ def main() -> None:
             rows["every template changed"].append(result["seconds"])
             peaks.append(result["peak_mb"])
         total, largest = sizes(work / "out")
-        times, serve_peak = serve_edits(project, content, work / "serve-out", work / "serve-cache", product, max(5, args.runs))
+        times, serve_peak = serve_in_own_process(project, content, work / "serve-out", work / "serve-cache", product, max(5, args.runs))
         rows["serve: save to rebuilt page"] = [t / 1000 for t in times]
+        build_peak = max(peaks)
         peaks.append(serve_peak)
         hugo_s = statistics.median(hugo_times) if hugo_times else None
         print(f"\n{args.products:,} products, {args.runs} runs, medians; Hugo {('%.2f s' % hugo_s) if hugo_s else 'not installed'}"
@@ -173,7 +198,8 @@ def main() -> None:
             ratio = f"{ours / hugo_s:.2f}×" if hugo_s and not name.startswith("serve") else "—"
             shown = f"{ours * 1000:.0f} ms" if ours < 2 else f"{ours:.2f} s"
             print(f"| {name} | {shown} | {ratio} | {TARGETS[name][col]} |")
-        print(f"| peak memory, largest process (build, serve) | {max(peaks):.0f} MB | — | ≤ 500 MB |")
+        print(f"| peak memory, largest process (build, serve) | {max(peaks):.0f} MB (build {build_peak:.0f}, serve "
+              f"{serve_peak:.0f}) | — | ≤ 500 MB |")
         print(f"| output without photos | {total / 1e6:.1f} MB, {sum(1 for _ in (work / 'out').rglob('*'))} entries | — | "
               f"{'≤ 50 MB' if col == 0 else '≤ 500 MB'} |")
         print(f"| largest output file | {largest[0] / 1e6:.2f} MB ({largest[1]}) | — | ≤ 1 MB |")
