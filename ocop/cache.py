@@ -128,8 +128,8 @@ class BuildCache:
         """(source, problems) of a content file: as prepare() read it, else read now."""
         place = self._coming.pop(path, None)
         if place is not None and place >= self._taken:
-            for source, problems, html in self._stream:  # the files before it were read by prepare() and
-                self._markdown.update(html)             # not wanted (the build stopped short of them)
+            for source, problems, html in self._stream:  # files before it that were read and not taken: their
+                self._markdown.update(html)             # records came from the cache after all
                 self._changed = True
                 self._taken += 1
                 if self._taken > place:

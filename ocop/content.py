@@ -15,7 +15,7 @@ from .refdata import RefData
 from .reader import Reader, suggest
 from .schema import PAGE, PRODUCER, PRODUCT
 from .showroom import ShelfItem, load_shelf
-from .source import Scalar, Source, read_source
+from .source import Source, read_source
 from .text import format_date, slugify
 
 
@@ -187,14 +187,15 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
         """(slug, record) of each valid file of a section; `make(slug, source, found)` checks a file, and a
         record the cache gives is used when `fresh(record)`."""
         for slug, path, rel in _entries(content_dir / section, content_dir, problems):
-            key, hit = cache.cached((section, slug, rel, cache.digest(path), base)) if cache else (b"", None)
+            digest = cache.digest(path) if cache else None
+            key, hit = cache.cached((section, slug, rel, digest, base)) if cache else (b"", None)
             if hit is None or hit[0] is None or not fresh(hit[0]):
                 def run() -> tuple[object, list[Problem]]:
                     source, found = cache.read_source(path, content_dir, read_source) if cache \
                         else read_source(path, content_dir)
                     return (make(slug, source, found) if source is not None else None), found
 
-                hit = cache.store(key, run) if cache and cache.digest(path) else run()
+                hit = cache.store(key, run) if digest else run()  # an unreadable file is never kept
             problems.extend(hit[1])
             if hit[0] is not None:
                 yield slug, hit[0]

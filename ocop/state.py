@@ -107,16 +107,18 @@ def _columns(outputs: dict[str, Output]) -> tuple:
     """The outputs as columns: names, digests and keys joined, every output's names in one array, its refs as
     numbers in one list of the distinct (URL, file) pairs."""
     pairs: dict[tuple[str, str], int] = {}
-    reads, reads_end, refs, refs_end, keys, keys_end = array("I"), array("Q"), array("I"), array("Q"), [], array("Q")
+    reads, reads_end, refs, refs_end, keys_end = array("I"), array("Q"), array("I"), array("Q"), array("Q")
+    key_bytes = 0
     for out in outputs.values():
         assert len(out.digest) == 16, "every output's digest is a 16-byte blake2b"
         reads.extend(out.reads)
         reads_end.append(len(reads))
         refs.extend(pairs.setdefault(pair, len(pairs)) for pair in out.refs)
         refs_end.append(len(refs))
-        keys.append(out.key)
-        keys_end.append(keys_end[-1] + len(out.key) if keys_end else len(out.key))
-    return ("\0".join(outputs), b"".join(out.digest for out in outputs.values()), b"".join(keys), keys_end,
+        key_bytes += len(out.key)
+        keys_end.append(key_bytes)
+    return ("\0".join(outputs), b"".join(out.digest for out in outputs.values()),
+            b"".join(out.key for out in outputs.values()), keys_end,
             reads, reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
 
 
