@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import BinaryIO, Callable, NamedTuple
 
 from .stamp import folder_id, stamp_path
 
@@ -81,12 +81,12 @@ class BuildState:
 
     def __getstate__(self) -> dict:
         # outputs in columns, a few large objects rather than five per output: pickle's memo of every object
-        # written then stays small, and reading is fast; the index of `names` is made on load
+        # written then stays small, and reading is fast; the names each output read follow the pickle as raw
+        # numbers (save_state), never joined in memory; the index of `names` is made on load
         return {**self.__dict__, "outputs": _columns(self.outputs), "_ids": {}}
 
     def __setstate__(self, saved: dict) -> None:
-        self.__dict__.update(saved)
-        self.outputs = _rows(saved["outputs"])
+        self.__dict__.update(saved)  # `outputs` stays in columns until read_reads() has the names
 
     def matches(self, version: str, settings: bytes, output_dir: Path) -> bool:
         """Whether this state describes `output_dir` as it is, made by this code with these settings.
@@ -103,28 +103,40 @@ class BuildState:
         return True
 
 
+    def read_reads(self, file: BinaryIO) -> None:
+        """Read the names each output read, which save_state writes after the pickle, and make the outputs."""
+        reads = array("I")
+        ends = self.outputs[5]
+        count = ends[-1] if ends else 0
+        reads.fromfile(file, count)  # EOFError when the file is short
+        if file.read(1):
+            raise ValueError("a damaged build state")
+        self.outputs = _rows(self.outputs, reads)
+
+
 def _columns(outputs: dict[str, Output]) -> tuple:
-    """The outputs as columns: names, digests and keys joined, every output's names in one array, its refs as
-    numbers in one list of the distinct (URL, file) pairs."""
+    """The outputs as columns: names, digests and keys joined, where each output's names end in the run of
+    every output's names (save_state writes that run), its refs as numbers in one list of the distinct
+    (URL, file) pairs."""
     pairs: dict[tuple[str, str], int] = {}
-    reads, reads_end, refs, refs_end, keys_end = array("I"), array("Q"), array("I"), array("Q"), array("Q")
-    key_bytes = 0
+    reads_end, refs, refs_end, keys_end = array("Q"), array("I"), array("Q"), array("Q")
+    key_bytes = read_count = 0
     for out in outputs.values():
         assert len(out.digest) == 16, "every output's digest is a 16-byte blake2b"
-        reads.extend(out.reads)
-        reads_end.append(len(reads))
+        read_count += len(out.reads)
+        reads_end.append(read_count)
         refs.extend(pairs.setdefault(pair, len(pairs)) for pair in out.refs)
         refs_end.append(len(refs))
         key_bytes += len(out.key)
         keys_end.append(key_bytes)
     return ("\0".join(outputs), b"".join(out.digest for out in outputs.values()),
             b"".join(out.key for out in outputs.values()), keys_end,
-            reads, reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
+            None, reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
 
 
-def _rows(columns: tuple) -> dict[str, Output]:
-    """The outputs from _columns()."""
-    paths, digests, keys, keys_end, reads, reads_end, refs, refs_end, pairs, sizes = columns
+def _rows(columns: tuple, reads: array) -> dict[str, Output]:
+    """The outputs from _columns() and the run of every output's names."""
+    paths, digests, keys, keys_end, _, reads_end, refs, refs_end, pairs, sizes = columns
     outputs: dict[str, Output] = {}
     if len(digests) != 16 * len(sizes):
         raise ValueError("a damaged build state")  # load_state then starts afresh
@@ -161,10 +173,14 @@ def load_state(path: Path | None) -> BuildState:
     if path is None:
         return BuildState()
     try:
-        state = pickle.loads(path.read_bytes())
+        with open(path, "rb") as file:
+            state = pickle.load(file)
+            if not isinstance(state, BuildState):
+                return BuildState()
+            state.read_reads(file)
     except Exception:  # missing, corrupt, or from another version of this code: build everything
         return BuildState()
-    return state if isinstance(state, BuildState) else BuildState()
+    return state
 
 
 def forget_state(path: Path) -> None:
@@ -185,6 +201,9 @@ def save_state(state: BuildState, path: Path | None) -> None:
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(temp, "wb") as file:  # written as it is made: the whole pickle is never in memory at once
             pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+            for out in state.outputs.values():  # then the names each output read, as read_reads() takes them
+                if out.reads:
+                    file.write(out.reads if isinstance(out.reads, array) else array("I", out.reads))
         os.replace(temp, path)
     except OSError:
         pass
