@@ -1,7 +1,7 @@
 """Names for what a page can read, and fingerprints of what each name stands for in one build.
 
 A page's dependencies are recorded while it renders (ocop.render) as names: "product:na-hoa-lac",
-"site:counts", "site:pictures/na-hoa-lac", "text:vi/home", "template:product.html". The next build asks
+"site:counts", "site:pictures/na-hoa-lac", "text:vi", "template:product.html". The next build asks
 each name for its fingerprint again; a page whose names all give the same fingerprints, and whose job is
 the same, would render the same bytes. Names never depend on object identity, so the rule holds across
 processes and across builds.

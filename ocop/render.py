@@ -39,7 +39,8 @@ def product_qr_target(product: object) -> str:
 
 
 def load_translations(data_dir: Path, lang: str) -> NamedMap:
-    """The interface text of one language, from data/i18n/<lang>.yaml (read by key, recorded as text:<lang>/<key>)."""
+    """The interface text of one language, from data/i18n/<lang>.yaml (recorded as one name, text:<lang>: a
+    change to it makes that language's pages again)."""
     path = data_dir / "i18n" / f"{lang}.yaml"
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -47,7 +48,7 @@ def load_translations(data_dir: Path, lang: str) -> NamedMap:
         raise ConfigError(f"{path}: không đọc được tệp bản dịch: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: tệp bản dịch phải là các dòng khoá: giá trị")
-    return NamedMap(f"text:{lang}", {str(k): str(v) for k, v in data.items()})
+    return NamedMap(f"text:{lang}", {str(k): str(v) for k, v in data.items()}, whole=True)
 
 
 def load_all_translations(data_dir: Path) -> dict[str, NamedMap]:
@@ -79,7 +80,7 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
         bytecode_cache=_bytecode_cache(config),  # compiled templates, checked against each source by Jinja
     )
     base_path = config.base_path
-    current: dict = {"lang": LANGUAGES[0], "t": NamedMap("text:vi")}  # the page being rendered (render_page sets it)
+    current: dict = {"lang": LANGUAGES[0], "t": NamedMap("text:vi", whole=True)}  # the page being rendered
     note = env.note
 
     def text(key: str) -> str:
@@ -222,7 +223,7 @@ def render_page(env: RecordingEnvironment, texts: dict[str, NamedMap], site: Sit
     """One page's bytes and the names of everything it read; template problems name the template file and line."""
     shared = {"site": site, **language_context(env.globals["config"], texts, job.lang)}
     env.globals["_current"].update(lang=job.lang, t=shared["t"])
-    reads: set[str] = {"text:" + job.lang + "/site_title", "text:" + job.lang + "/site_description"}
+    reads: set[str] = {"text:" + job.lang}  # its site_title and site_description (language_context)
     env.reads = NamedMap.reads = reads
     try:
         template = env.get_template(job.template)

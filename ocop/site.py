@@ -98,18 +98,20 @@ def by_title(products: list[Product] | tuple[Product, ...]) -> tuple[Product, ..
 class NamedMap(dict):
     """A mapping the templates read: while `reads` is a set (ocop.render sets it for the page being rendered),
     each look-up of a key records "<name>/<key>", and anything that sees every key (its length, iterating it)
-    records "<name>"."""
+    records "<name>". A map made `whole` records "<name>" for every look-up too: a language's interface text,
+    of which every page reads dozens of keys (most of them on every page), is one name."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "whole")
     reads: set[str] | None = None  # shared by every map of the process: one page renders at a time
 
-    def __init__(self, name: str, items=()):
+    def __init__(self, name: str, items=(), whole: bool = False):
         super().__init__(items)
         self.name = name
+        self.whole = whole
 
     def _key(self, key: object) -> None:
         if NamedMap.reads is not None:
-            NamedMap.reads.add(f"{self.name}/{key}")
+            NamedMap.reads.add(self.name if self.whole else f"{self.name}/{key}")
 
     def _all(self) -> None:
         if NamedMap.reads is not None:
