@@ -27,12 +27,11 @@ from .names import Scope, config_fingerprint, ident
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
-from .parts import forget_pieces
+from .parts import remember_pieces
 from .paths import PageJob
 from .recording import RecordingEnvironment
 from .refdata import load_refdata
 from .render import load_all_translations, make_environment, render_page
-from .search import forget_postings
 from .site import Site, build_site
 from .stamp import Stamp, code_version, folder_id, stamp_path, state_path
 from .stamp import save as save_stamp, take as take_stamp
@@ -169,12 +168,8 @@ class Builder:
         staging = Staging(output_dir, keep)
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
-            files = other_files(site, scope, texts, public, assets, image_files, old, state)
-            if not self.keep_content:  # what a next build of this process would start from: there is none
-                forget_pieces()
-                forget_postings()
-            for path in list(files):
-                key, make = files.pop(path)  # its bytes go once written
+            remember_pieces(self.keep_content)  # for a next build of this process, if there is one
+            for path, key, make in other_files(site, scope, texts, public, assets, image_files, old, state):
                 out = old.get(path)
                 if out is not None and out.key == key:
                     outputs[path] = out

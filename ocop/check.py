@@ -5,6 +5,7 @@ from __future__ import annotations
 from .builder import load_site
 from .config import Config
 from .errors import ContentErrors, Problem
+from .markup import plain_text
 from .models import EXPIRING_DAYS
 from .showroom import shelf_warnings
 from .site import Site
@@ -52,7 +53,7 @@ def editorial_warnings(site: Site, config: Config) -> list[Problem]:
             line = lines.get("traceability", lines.get("stars", 0))
             found.append(Problem(product.source, line, "traceability.journey", "sản phẩm đã xếp hạng sao nhưng chưa có "
                                  "hành trình truy xuất nguồn gốc (các bước từ sản xuất đến tay người mua)", "warning"))
-        if not product.body_text.strip():
+        if not plain_text(product.body_html):
             found.append(Problem(product.source, 0, "", "sản phẩm chưa có phần giới thiệu: viết vài câu dưới dòng --- "
                                  "thứ hai", "warning"))
     for producer in site.producers:

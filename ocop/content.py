@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, astuple_key
-from .markup import plain_text, render_markdown
+from .markup import render_markdown
 from .models import Certificate, Image, JourneyStep, Link, Page, Producer, Product, Traceability
 from .refdata import RefData
 from .reader import Reader, suggest
@@ -136,7 +136,7 @@ def _product(slug: str, source: Source, ref: RefData, producers: dict[str, Produ
         group=v["category"], place=v["commune"], producer=producer, certificate=certificate, traceability=trace,
         price=v["price"], unit=v["unit"] or "", images=images, buy=buy, tags=v["tags"] or (),
         featured=bool(v["featured"]), draft=bool(v["draft"]), body_html=body_html,
-        body_en_html=_body(v["body_en"] or ""), body_text=plain_text(body_html), sample_note=v["sample_note"] or "",
+        body_en_html=_body(v["body_en"] or ""), sample_note=v["sample_note"] or "",
         sources=v["sources"] or (),
     )
 

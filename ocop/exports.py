@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from .models import Product
@@ -43,8 +45,8 @@ def _json_item(product: Product) -> str:
     return " " + text.replace("\n", "\n ")
 
 
-def _json_items(products: tuple[Product, ...]) -> list[str]:
-    return per_record("json", products, _json_item)
+def _json_items(products: tuple[Product, ...]) -> list[bytes]:
+    return per_record("json", products, lambda product: _json_item(product).encode("utf-8"))
 
 
 def _csv_row(product: Product) -> str:
@@ -53,8 +55,8 @@ def _csv_row(product: Product) -> str:
     return _csv_rows([[csv_cell(record.get(k)) for k in CSV_HEADERS]])
 
 
-def _csv_items(products: tuple[Product, ...]) -> list[str]:
-    return per_record("csv", products, _csv_row)
+def _csv_items(products: tuple[Product, ...]) -> list[bytes]:
+    return per_record("csv", products, lambda product: _csv_row(product).encode("utf-8"))
 
 
 def _index_record(site: Site, name: str, part: tuple[Product, ...]) -> dict:
@@ -77,11 +79,14 @@ def products_json_files(site: Site) -> dict[str, bytes]:
     """products.json: one object per published product, in catalog order (json.dumps with indent=1). When
     that is over part_budget(), products-1.json, products-2.json… hold the lists and products.json is an
     object saying which part holds which products ({"products": n, "parts": [...]})."""
-    items = [(item + ",\n").encode("utf-8") for item in _json_items(site.products)]
-    parts = _parts(site, items, part_budget() - len("[\n]\n"))
+    texts = _json_items(site.products)
+    parts = _parts(site, [text + b",\n" for text in texts], part_budget() - len("[\n]\n"))
     if len(parts) == 1:
-        return {"products.json": products_json(site.products)}
-    files = {f"products-{n}.json": products_json(part) for n, part in enumerate(parts, 1)}
+        return {"products.json": _json_list(texts)}
+    files, at = {}, 0
+    for n, part in enumerate(parts, 1):
+        files[f"products-{n}.json"] = _json_list(texts[at:at + len(part)])
+        at += len(part)
     index = {"description": JSON_INDEX_TEXT, "products": len(site.products),
              "parts": [_index_record(site, name, part) for name, part in zip(files, parts)]}
     files["products.json"] = (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -94,9 +99,12 @@ JSON_INDEX_TEXT = ("Danh sách sản phẩm chia thành nhiều tệp, mỗi t�
 
 def products_json(products: tuple[Product, ...]) -> bytes:
     """A list of products as JSON: one object each, in the given order (json.dumps with indent=1)."""
-    if not products:
-        return b"[]\n"
-    return ("[\n" + ",\n".join(_json_items(products)) + "\n]\n").encode("utf-8")
+    return _json_list(_json_items(products))
+
+
+def _json_list(texts: list[bytes]) -> bytes:
+    """The JSON list of products' objects made by _json_item, in UTF-8."""
+    return b"[\n" + b",\n".join(texts) + b"\n]\n" if texts else b"[]\n"
 
 
 CSV_HEADERS = {
@@ -145,19 +153,26 @@ CSV_INDEX_HEADERS = ["Tệp", "Địa chỉ", "Số sản phẩm", "Sản phẩm
 
 def products_csv(products: tuple[Product, ...]) -> bytes:
     """The rows of products.json, UTF-8 with BOM and Vietnamese headers (Excel opens it as is)."""
-    head = _csv_rows([list(CSV_HEADERS.values())])
-    return ("\ufeff" + head + "".join(_csv_items(products))).encode("utf-8")
+    return _csv_file(_csv_items(products))
+
+
+def _csv_file(rows: list[bytes]) -> bytes:
+    """A CSV file of products' rows made by _csv_row (in UTF-8), after the header row."""
+    return ("\ufeff" + _csv_rows([list(CSV_HEADERS.values())])).encode("utf-8") + b"".join(rows)
 
 
 def products_csv_files(site: Site) -> dict[str, bytes]:
     """products.csv (products_csv of every product); past part_budget() products-1.csv, products-2.csv… with
     the header row each, and products.csv lists them (file, address, products, first and last product)."""
-    items = [row.encode("utf-8") for row in _csv_items(site.products)]
+    texts = _csv_items(site.products)
     head = len(("\ufeff" + _csv_rows([list(CSV_HEADERS.values())])).encode("utf-8"))
-    parts = _parts(site, items, part_budget() - head)
+    parts = _parts(site, texts, part_budget() - head)
     if len(parts) == 1:
-        return {"products.csv": products_csv(site.products)}
-    files = {f"products-{n}.csv": products_csv(part) for n, part in enumerate(parts, 1)}
+        return {"products.csv": _csv_file(texts)}
+    files, at = {}, 0
+    for n, part in enumerate(parts, 1):
+        files[f"products-{n}.csv"] = _csv_file(texts[at:at + len(part)])
+        at += len(part)
     rows = [CSV_INDEX_HEADERS] + [[csv_cell(v) for v in _index_record(site, name, part).values()]
                                   for name, part in zip(files, parts)]
     files["products.csv"] = ("\ufeff" + _csv_rows(rows)).encode("utf-8")
@@ -179,28 +194,41 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
 
 
-def sitemap_files(site: Site, jobs: list) -> dict[str, bytes]:
+def sitemap_files(site: Site, jobs: list) -> Iterator[tuple[str, bytes]]:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language it is
     made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's
-    limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml, sitemap-2.xml, ..."""
+    limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml,
+    sitemap-2.xml, ... The files come one at a time, the parts first: each is made as it is needed."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: (job.page_path, job.context.get("languages", LANGUAGES))  # print pages: one language
                for job in jobs if not job.path.endswith("404.html")}
-    lines = [_sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8") for url_path in sorted(entries)]
     room = min(SITEMAP_MAX_BYTES, part_budget()) - len(_URLSET) - len("</urlset>\n")
-    parts = split(lines, room, SITEMAP_MAX_URLS)
 
-    def urlset(part: list[bytes]) -> bytes:
-        return _URLSET.encode("utf-8") + b"".join(part) + b"</urlset>\n"
+    def urlsets() -> Iterator[bytes]:  # cut as ocop.parts.split cuts
+        run: list[bytes] = []
+        size = 0
+        for url_path in sorted(entries):
+            line = _sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8")
+            if run and (size + len(line) > room or len(run) >= SITEMAP_MAX_URLS):
+                yield _URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n"
+                run, size = [], 0
+            run.append(line)
+            size += len(line)
+        yield _URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n"
 
-    if len(parts) == 1:
-        return {"sitemap.xml": urlset(parts[0])}
-    files = {f"sitemap-{n}.xml": urlset(part) for n, part in enumerate(parts, 1)}
-    index = "".join(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>\n" for name in files)
-    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                            + index + "</sitemapindex>\n").encode("utf-8")
-    return files
+    made = urlsets()
+    first, second = next(made), next(made, None)
+    if second is None:
+        yield "sitemap.xml", first
+        return
+    names = []
+    for n, data in enumerate(itertools.chain((first, second), made), 1):
+        names.append(f"sitemap-{n}.xml")
+        yield names[-1], data
+    index = "".join(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>\n" for name in names)
+    yield "sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                          '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                          + index + "</sitemapindex>\n").encode("utf-8")
 
 
 def robots_txt(site: Site) -> bytes:

@@ -195,7 +195,6 @@ class Product:
     draft: bool
     body_html: str
     body_en_html: str
-    body_text: str
     sample_note: str
     sources: tuple[str, ...] = field(default=())
 

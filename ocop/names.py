@@ -90,7 +90,7 @@ def fingerprint(value: object) -> bytes:
 
 
 BODY = "#body"  # "product:<slug>#body": a record's long texts, read apart from its other fields
-BODY_FIELDS = frozenset({"body_html", "body_en_html", "body_text"})
+BODY_FIELDS = frozenset({"body_html", "body_en_html"})
 
 
 def entity_fingerprint(entity: object, body: bool = False) -> bytes:

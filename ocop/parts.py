@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 # No file that is cut into parts is larger than this: the catalog's own limit is 1 MB a file, and the margin
@@ -33,6 +33,19 @@ def split(items: Sequence[bytes], room: int, max_items: int = 0) -> list[list[by
 T = TypeVar("T")
 R = TypeVar("R")
 _pieces: dict[Hashable, tuple[Hashable, dict]] = {}  # kind -> (given, {record: its piece}) of its last call
+_remember = [True]  # whether per_record keeps its pieces for a next build of this process
+
+
+def remember_pieces(on: bool) -> None:
+    """Whether the pieces made from now on are kept for a next build of this process (serve), or let go as
+    soon as their file is made (a one-shot build has no next build); off also forgets those kept so far."""
+    _remember[0] = on
+    if not on:
+        _pieces.clear()
+
+
+def remembering() -> bool:
+    return _remember[0]
 
 
 def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], given: Hashable = None) -> list[R]:
@@ -51,26 +64,31 @@ def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], giv
         except TypeError:  # a record with an unhashable field: made every time
             piece = make(record)
         out.append(piece)
-    _pieces[kind] = (given, now)
+    if _remember[0]:
+        _pieces[kind] = (given, now)
     return out
 
 
-def forget_pieces() -> None:
-    """Let go of every remembered piece (a one-shot build has no next build to give them to)."""
-    _pieces.clear()
-
-
-Made = Callable[[], dict[str, bytes]]
+Made = Callable[[], dict[str, bytes] | Iterable[tuple[str, bytes]]]  # a set's files, all at once or one by one
+OtherFile = tuple[str, bytes, Callable[[], bytes] | None]  # (path, key, make) of an output file that is not a page
 
 
 def file_set(old: Mapping[str, object], belongs: Callable[[str], bool], main: str, key: bytes,
-             make: Made) -> dict[str, tuple[bytes, Callable[[], bytes] | None]]:
-    """{path: (key, make)} for the builder of a set of files made together (a file and its parts): the last
-    build's files when it made all of them from the same key, else every file made now by `make`."""
+             make: Made) -> Iterator[OtherFile]:
+    """(path, key, make) for the builder of each file of a set made together (a file and its parts): the last
+    build's files when it made all of them from the same key, else every file made by `make` when the builder
+    comes to the set, each let go once the builder has it (one set's bytes in memory at a time)."""
     before = [path for path in old if belongs(path)]
     if main in before and all(getattr(old[path], "key", None) == key for path in before):
-        return {path: (key, None) for path in before}
-    return {path: (key, lambda data=data: data) for path, data in make().items()}
+        yield from ((path, key, None) for path in before)
+        return
+    made = make()
+    if not isinstance(made, dict):
+        yield from ((path, key, lambda data=data: data) for path, data in made)
+        return
+    while made:
+        path = next(iter(made))
+        yield path, key, (lambda data=made.pop(path): data)
 
 
 def numbered(main: str) -> Callable[[str], bool]:

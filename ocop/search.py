@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import bisect
+from array import array
 import hashlib
 import json
 import re
 import sys
+from collections.abc import Sequence
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
-from .parts import part_budget, per_record, split
+from .parts import part_budget, per_record, remembering, split
 from .paths import LANGUAGES
 from .site import Site
 from .text import fold
@@ -84,7 +86,7 @@ class Language:
         """The plain text of the product's story in this language (the Vietnamese one where none is given)."""
         if self.lang != LANGUAGES[0] and product.body_en_html:
             return plain_text(product.body_en_html)
-        return product.body_text
+        return plain_text(product.body_html)  # made when needed: kept, it would be a second copy of every story
 
     def body_words(self, product: Product, story: str | None = None) -> list[str]:
         """The distinct folded words of the body (the English one where given; `story` when already made) that
@@ -114,7 +116,7 @@ def body_words(product: Product) -> list[str]:
     return VIETNAMESE.body_words(product)
 
 
-def _postings(ids: list[int], total: int) -> str:
+def _postings(ids: Sequence[int], total: int) -> str:
     """Product numbers as gaps ("0,4,1"); when most products have the word, "!" and the ones without it."""
     if len(ids) * 2 > total:
         present = set(ids)
@@ -136,7 +138,7 @@ class Postings:
 
     def __init__(self) -> None:
         self.words: list[list[str]] = []  # each product's (distinct) body words, as last given
-        self.lists: dict[str, list[int]] = {}
+        self.lists: dict[str, array] = {}  # word -> the numbers of the products that have it, ascending
         self.encoded: dict[str, str] = {}
         self.order: list[str] = []  # the words of `encoded`, sorted
 
@@ -145,9 +147,13 @@ class Postings:
         total = len(body_words)
         if total != len(self.words):
             self.lists = {}
+            lists = self.lists
             for number, found in enumerate(body_words):
                 for word in found:
-                    self.lists.setdefault(word, []).append(number)
+                    ids = lists.get(word)
+                    if ids is None:
+                        ids = lists[word] = array("I")  # 4 bytes a product, not a list's 8 and an int each
+                    ids.append(number)
             touched = set(self.lists)
             self.encoded = {}
         else:
@@ -159,7 +165,7 @@ class Postings:
                 for word in before - after:
                     self.lists[word].remove(number)
                 for word in after - before:
-                    bisect.insort(self.lists.setdefault(word, []), number)
+                    bisect.insort(self.lists.setdefault(word, array("I")), number)
                 touched |= before ^ after
         words_changed = len(touched) > 0 and not touched <= self.encoded.keys()
         for word in touched:
@@ -178,13 +184,12 @@ class Postings:
 _postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
 
 
-def forget_postings() -> None:
-    """Let go of the postings kept for the next build of this process (a one-shot build has none)."""
-    _postings_kept.clear()
-
-
 def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
-    """(body word, its encoded product list) in word order: which products (by number) have each body word."""
+    """(body word, its encoded product list) in word order: which products (by number) have each body word.
+    The postings are kept for a next build of this process while ocop.parts remembers its pieces."""
+    if not remembering():
+        _postings_kept.clear()
+        return Postings().update(body_words)
     return _postings_kept.setdefault(lang, Postings()).update(body_words)
 
 
