@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .names import Scope, config_fingerprint, ident
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
-from .parts import remember_pieces
+from .parts import Batch, OtherFile, remember_pieces
 from .paths import PageJob
 from .recording import RecordingEnvironment
 from .refdata import load_refdata
@@ -169,17 +170,8 @@ class Builder:
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
             remember_pieces(self.keep_content)  # for a next build of this process, if there is one
-            for path, key, make in other_files(site, scope, texts, public, assets, image_files, old, state):
-                out = old.get(path)
-                if out is not None and out.key == key:
-                    outputs[path] = out
-                    continue
-                data = make()
-                digest = _digest(data)
-                outputs[path] = Output(digest, key, size=len(data))
-                if out is None or out.digest != digest:
-                    staging.write(path, data)
-                    written.append(path)
+            made = other_files(site, scope, texts, public, assets, image_files, old, state)
+            self._other_files(made, old, outputs, written, staging, config.jobs)
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
             for path, data in worker_files(site, source, outputs).items():  # kiosk/sw.js, kiosk/precache.json
                 outputs[path] = Output(_digest(data), b"", size=len(data))
@@ -258,6 +250,37 @@ class Builder:
             else:
                 os.unlink(staging.root / job.path)  # the same bytes as in output/: nothing to move
         return outputs, written
+
+    @staticmethod
+    def _other_files(made: Iterable[OtherFile], old: dict[str, Output], outputs: dict[str, Output],
+                     written: list[str], staging: Staging, workers: int) -> None:
+        """Make and stage the files that are not pages (ocop.files) whose key changed; a run of Batch files
+        (the QR codes) is made by the workers, in order."""
+        runs: list[tuple[str, bytes, Batch]] = []
+
+        def put(path: str, key: bytes, data: bytes) -> None:
+            out, digest = old.get(path), _digest(data)
+            outputs[path] = Output(digest, key, size=len(data))
+            if out is None or out.digest != digest:
+                staging.write(path, data)
+                written.append(path)
+
+        def flush() -> None:
+            for (path, key, _), data in zip(runs, map_in_order(lambda item: item[2](), runs, workers)):
+                put(path, key, data)
+            runs.clear()
+
+        for path, key, make in made:
+            out = old.get(path)
+            if out is not None and out.key == key:
+                outputs[path] = out
+            elif isinstance(make, Batch):
+                outputs[path] = out  # its place in the state's order, filled by flush()
+                runs.append((path, key, make))
+            else:
+                flush()
+                put(path, key, make())  # type: ignore[misc]
+        flush()
 
     @staticmethod
     def _report(state: BuildState, site: Site | None, changed: list[str], rendered: int,

@@ -11,7 +11,7 @@ from .admin import ADMIN, admin_pages, bundle_info, bundle_outputs
 from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
 from .kiosk import outside_links
 from .names import BODY, Scope, fingerprint, ident
-from .parts import OtherFile, file_set, numbered
+from .parts import Batch, OtherFile, file_set, numbered
 from .paths import PageJob
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
@@ -39,9 +39,9 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
     before = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
     for p in site.products:
         target = origin + product_qr_target(p)
-        yield product_qr_path(p), target.encode("utf-8"), lambda target=target: qr_svg(target)
+        yield product_qr_path(p), target.encode("utf-8"), Batch(qr_svg, target)
     for url in outside_links(site):
-        yield link_qr_path(url), url.encode("utf-8"), lambda url=url: qr_svg(url)
+        yield link_qr_path(url), url.encode("utf-8"), Batch(qr_svg, url)
     catalog = fingerprint((ident(site.products), [scope.fingerprint(name) + scope.fingerprint(name + BODY)
                                                   for name in sorted(scope.entities)], texts))
 

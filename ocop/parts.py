@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 # No file that is cut into parts is larger than this: the catalog's own limit is 1 MB a file, and the margin
 # leaves room for a file's head and tail. Tests set it small to see the parts of a small catalog.
@@ -67,6 +67,16 @@ def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], giv
     if _remember[0]:
         _pieces[kind] = (given, now)
     return out
+
+
+class Batch(NamedTuple):
+    """A file made by func(arg) and nothing else: the builder has the workers make a run of them together."""
+
+    func: Callable[[Any], bytes]
+    arg: Any
+
+    def __call__(self) -> bytes:
+        return self.func(self.arg)
 
 
 Made = Callable[[], dict[str, bytes] | Iterable[tuple[str, bytes]]]  # a set's files, all at once or one by one
