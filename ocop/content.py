@@ -53,8 +53,9 @@ def _entries(folder: Path, content_dir: Path, problems: list[Problem]) -> list[t
     make the same one."""
     result = []
     seen: dict[str, str] = {}
+    above = os.path.join(str(content_dir.parent), "")  # the folder the names in messages start from, with its "/"
     for name, path in find_entries(folder):
-        rel = _rel(path, content_dir)
+        rel = _rel(str(path), above)
         slug = slugify(name)
         if not slug:
             problems.append(Problem(rel, 0, "", "tên tệp không tạo được địa chỉ trang; hãy đặt tên tệp bằng chữ và số, ví dụ mat-ong.md"))
@@ -67,9 +68,10 @@ def _entries(folder: Path, content_dir: Path, problems: list[Problem]) -> list[t
     return result
 
 
-def _rel(path: Path, content_dir: Path) -> str:
-    """A content file's name in messages, as ocop.source.read_source gives it."""
-    return path.relative_to(content_dir.parent).as_posix() if path.is_relative_to(content_dir.parent) else str(path)
+def _rel(path: str, above: str) -> str:
+    """A content file's name in messages, as ocop.source.read_source gives it: below `above` (the content
+    folder's parent, ending in a separator) with "/" between its parts, or else the whole path."""
+    return path[len(above):].replace(os.sep, "/") if path.startswith(above) else path
 
 
 def _body(text: str) -> str:
