@@ -29,8 +29,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-# A long text's digest -> its distinct folded words, sorted, joined by spaces (text_words): one string per
-# story is a small part of what a set of its words would take, in memory and in the saved build state.
+# A story's digest (of its HTML) -> the distinct folded words of its text, sorted, joined by spaces (text_words):
+# one string per story is a small part of what a set of its words would take, in memory and in the saved build
+# state.
 _text_words: dict[bytes, str] = {}
 _used: set[bytes] = set()
 
@@ -47,13 +48,14 @@ def used_words() -> dict[bytes, str]:
     return {key: _text_words[key] for key in sorted(_used) if key in _text_words}
 
 
-def text_words(text: str) -> list[str]:
-    """The distinct folded words of a story, remembered by the text's digest: folding is the costly part."""
-    key = _text_key(text)
+def text_words(html: str) -> list[str]:
+    """The distinct folded words of a story's visible text, remembered by the digest of its HTML: making the
+    plain text and folding it are the costly part, done only for a story the last build did not have."""
+    key = _text_key(html)
     _used.add(key)
     found = _text_words.get(key)
     if found is None:
-        found = _text_words[key] = " ".join(sorted(set(words(text))))
+        found = _text_words[key] = " ".join(sorted(set(words(plain_text(html)))))
     return list(map(sys.intern, found.split()))  # one object per word, however many stories have it
 
 
@@ -83,13 +85,13 @@ class Language:
                 self.pick(product.group, "name"), *product.tags]
 
     def story(self, product: Product) -> str:
-        """The plain text of the product's story in this language (the Vietnamese one where none is given)."""
+        """The rendered story of the product in this language (the Vietnamese one where none is given)."""
         if self.lang != LANGUAGES[0] and product.body_en_html:
-            return plain_text(product.body_en_html)
-        return plain_text(product.body_html)  # made when needed: kept, it would be a second copy of every story
+            return product.body_en_html
+        return product.body_html
 
     def body_words(self, product: Product, story: str | None = None) -> list[str]:
-        """The distinct folded words of the body (the English one where given; `story` when already made) that
+        """The distinct folded words of the body (the English one where given; `story`, its HTML, when known) that
         the shown fields do not already contain, sorted. Other languages also find a product by its Vietnamese
         title and group."""
         shown = {w for text in self.head_fields(product) for w in words(text)}
