@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from .models import Product
-from .parts import part_budget, per_record, split
+from .parts import part_budget, per_record, runs_of, split
 from .paths import LANGUAGES, localised
 from .site import Site
 
@@ -203,20 +203,8 @@ def sitemap_files(site: Site, jobs: list) -> Iterator[tuple[str, bytes]]:
     entries = {job.url_path: (job.page_path, job.context.get("languages", LANGUAGES))  # print pages: one language
                for job in jobs if not job.path.endswith("404.html")}
     room = min(SITEMAP_MAX_BYTES, part_budget()) - len(_URLSET) - len("</urlset>\n")
-
-    def urlsets() -> Iterator[bytes]:  # cut as ocop.parts.split cuts
-        run: list[bytes] = []
-        size = 0
-        for url_path in sorted(entries):
-            line = _sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8")
-            if run and (size + len(line) > room or len(run) >= SITEMAP_MAX_URLS):
-                yield _URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n"
-                run, size = [], 0
-            run.append(line)
-            size += len(line)
-        yield _URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n"
-
-    made = urlsets()
+    lines = (_sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8") for url_path in sorted(entries))
+    made = (_URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n" for run in runs_of(lines, room, SITEMAP_MAX_URLS))
     first, second = next(made), next(made, None)
     if second is None:
         yield "sitemap.xml", first

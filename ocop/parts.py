@@ -19,15 +19,20 @@ def part_budget() -> int:
 def split(items: Sequence[bytes], room: int, max_items: int = 0) -> list[list[bytes]]:
     """`items` in order, cut into runs of at most `room` bytes together (and `max_items` items, when given).
     An item longer than `room` has a run of its own; there is always at least one run (maybe empty)."""
-    runs: list[list[bytes]] = [[]]
+    return list(runs_of(items, room, max_items))
+
+
+def runs_of(items: Iterable[bytes], room: int, max_items: int = 0) -> Iterator[list[bytes]]:
+    """The runs of split(), each as soon as it is full: `items` may be made as they are taken."""
+    run: list[bytes] = []
     size = 0
     for item in items:
-        if runs[-1] and (size + len(item) > room or (max_items and len(runs[-1]) >= max_items)):
-            runs.append([])
-            size = 0
-        runs[-1].append(item)
+        if run and (size + len(item) > room or (max_items and len(run) >= max_items)):
+            yield run
+            run, size = [], 0
+        run.append(item)
         size += len(item)
-    return runs
+    yield run
 
 
 T = TypeVar("T")

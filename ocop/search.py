@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import bisect
-from array import array
 import hashlib
 import json
 import re
 import sys
+from array import array
 from collections.abc import Sequence
 
 from .markup import plain_text

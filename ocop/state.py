@@ -102,11 +102,10 @@ class BuildState:
         self.output_id = folder_id(output_dir)
         return True
 
-
     def read_reads(self, file: BinaryIO) -> None:
         """Read the names each output read, which save_state writes after the pickle, and make the outputs."""
         reads = array("I")
-        ends = self.outputs[5]
+        ends = self.outputs[_READS_END]
         count = ends[-1] if ends else 0
         reads.fromfile(file, count)  # EOFError when the file is short
         if file.read(1):
@@ -131,12 +130,15 @@ def _columns(outputs: dict[str, Output]) -> tuple:
         keys_end.append(key_bytes)
     return ("\0".join(outputs), b"".join(out.digest for out in outputs.values()),
             b"".join(out.key for out in outputs.values()), keys_end,
-            None, reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
+            reads_end, refs, refs_end, list(pairs), array("Q", [out.size for out in outputs.values()]))
+
+
+_READS_END = 4  # the column of _columns() where each output's names end
 
 
 def _rows(columns: tuple, reads: array) -> dict[str, Output]:
     """The outputs from _columns() and the run of every output's names."""
-    paths, digests, keys, keys_end, _, reads_end, refs, refs_end, pairs, sizes = columns
+    paths, digests, keys, keys_end, reads_end, refs, refs_end, pairs, sizes = columns
     outputs: dict[str, Output] = {}
     if len(digests) != 16 * len(sizes):
         raise ValueError("a damaged build state")  # load_state then starts afresh
