@@ -28,12 +28,18 @@ def qr_svg(data: str) -> bytes:
     rows, starts = np.nonzero(edges == 1)
     _, ends = np.nonzero(edges == -1)
     # each dark run is a line one module thick along the middle of its row, reached by a relative move from
-    # the end of the run before it: about a third of the bytes of one closed rectangle per run
-    runs, pen_x, pen_y = [], 0, 0.0
-    for y, x, w in zip(rows.tolist(), starts.tolist(), (ends - starts).tolist()):
-        runs.append(f"m{x + BORDER - pen_x} {y + BORDER + 0.5 - pen_y:g}h{w}")
-        pen_x, pen_y = x + BORDER + w, y + BORDER + 0.5
-    runs[0] = "M" + runs[0][1:] if runs else ""
+    # the end of the run before it: about a third of the bytes of one closed rectangle per run. The moves are
+    # worked out as arrays; the first is absolute (from the corner), the others whole modules
+    widths = ends - starts
+    moves_x = np.empty_like(starts)
+    moves_y = np.empty_like(rows)
+    if len(starts):
+        moves_x[0], moves_y[0] = 0, 0
+        moves_x[1:] = starts[1:] - ends[:-1]
+        moves_y[1:] = rows[1:] - rows[:-1]
+    runs = [f"m{x} {y}h{w}" for x, y, w in zip(moves_x.tolist(), moves_y.tolist(), widths.tolist())]
+    if runs:
+        runs[0] = f"M{int(starts[0]) + BORDER} {int(rows[0]) + BORDER + 0.5:g}h{int(widths[0])}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
             f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode("ascii")
 
