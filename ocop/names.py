@@ -68,14 +68,24 @@ def ident(value: object) -> object:
     namer = ENTITY_NAMES.get(kind)
     if namer is not None:
         return namer(value)
+    if kind is str:
+        return value if len(value) < 256 else _digest_text(value)  # type: ignore[arg-type]
+    if kind is tuple or kind is list:
+        if value:  # a run of entities of one kind (a page of a listing): named without a call each
+            namer = ENTITY_NAMES.get(type(value[0]))  # type: ignore[index]
+            if namer is not None:
+                first = type(value[0])  # type: ignore[index]
+                if all(type(item) is first for item in value):  # type: ignore[union-attr]
+                    return tuple([namer(item) for item in value])  # type: ignore[union-attr]
+        return tuple([ident(item) for item in value])  # type: ignore[union-attr]
+    if kind is dict:
+        return tuple(sorted([(str(k), ident(v)) for k, v in value.items()]))  # type: ignore[union-attr]
     if kind in _PLAIN:
-        return value if kind is not str or len(value) < 256 else _digest_text(value)  # type: ignore[arg-type]
+        return value
     if isinstance(value, str):  # Markup: a page's text made beforehand (a kiosk story)
         return _digest_text(value)
-    if kind is tuple or kind is list:
-        return tuple([ident(item) for item in value])  # type: ignore[union-attr]
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), ident(v)) for k, v in value.items()))
+        return tuple(sorted([(str(k), ident(v)) for k, v in value.items()]))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     names = _field_names(kind)
