@@ -72,15 +72,16 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-_made_dirs: set[Path] = set()
+_made_dirs: set[str] = set()
 
 
 def write_file(root: Path, rel: str, data: bytes) -> None:
-    """Write `data` at root/rel, making folders as needed (remembered per process)."""
-    target = root / rel
-    parent = target.parent
+    """Write `data` at root/rel, making folders as needed (remembered per process). Paths as strings: a
+    catalog's pages are thousands of files, and pathlib's objects cost more than the writes."""
+    target = f"{root}/{rel}"
+    parent = target.rpartition("/")[0]
     if parent not in _made_dirs:
-        parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(parent, exist_ok=True)
         _made_dirs.add(parent)
     with open(target, "wb") as f:
         f.write(data)
