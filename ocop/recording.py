@@ -74,14 +74,10 @@ class RecordingEnvironment(jinja2.Environment):
                 return value
             elif kind is Config:
                 reads.add("config:" + attribute)
-            elif kind is NamedMap:  # t.home: Jinja looks the key up after the attribute
-                if obj.whole:  # a language's interface text: one name for all of it, recorded without a call
-                    value = dict.get(obj, attribute, _ABSENT)
-                    if value is not _ABSENT:
-                        reads.add(obj.name)  # type: ignore[attr-defined]
-                        return value
-                elif attribute in obj:
-                    return obj[attribute]
+            elif kind is NamedMap:  # t.home: the key, looked up (and recorded by the map) once
+                value = obj.get(attribute, _ABSENT)  # type: ignore[attr-defined]
+                if value is not _ABSENT:
+                    return value
         try:
             return getattr(obj, attribute)
         except AttributeError:

@@ -121,8 +121,9 @@ class NamedMap(dict):
         self._key(key)
         return dict.__getitem__(self, key)
 
-    def get(self, key, default=None):
-        self._key(key)
+    def get(self, key, default=None):  # recorded here, without a call to _key: templates read t.<key> a lot
+        if NamedMap.reads is not None:
+            NamedMap.reads.add(self.name if self.whole else f"{self.name}/{key}")
         return dict.get(self, key, default)
 
     def __contains__(self, key) -> bool:
