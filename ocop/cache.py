@@ -25,17 +25,27 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+def _read(path: Path, content_dir: Path) -> tuple[Source | None, list, bytes | None]:
+    """(source, problems, digest of the bytes it was made from) of one content file, read once: a file saved
+    again while the build runs is never kept under the digest of its earlier bytes."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return (*read_source(path, content_dir), None)  # the problem that says why
+    return (*read_source(path, content_dir, raw), hashlib.sha256(raw).digest())
+
+
 def _prepare(item: tuple[Path, Path, bytes | None], cached: dict[bytes, str]) -> tuple:
     """Read one content file and render its Markdown texts (in a worker)."""
     path, content_dir, _ = item
-    source, problems = read_source(path, content_dir)
+    source, problems, digest = _read(path, content_dir)
     html = {}
     if source is not None:
         for text in _texts(source):
             key = text_key(text)
             if key not in cached:
                 html[key] = markup.markdown_to_html(text)
-    return source, problems, html
+    return source, problems, html, digest
 
 
 def _texts(source: Source) -> list[str]:
@@ -91,6 +101,7 @@ class BuildCache:
         self._coming: dict[Path, int] = {}  # files prepare() is reading, by their place in its order
         self._stream = iter(())  # (source, problems, html) of those files, in that order
         self._taken = 0
+        self._moved = False  # whether a file read for the record being made had changed since prepare() hashed it
         self.files_key = b""  # the other files of the content folder (photos) as prepare() found them
         self._size = len(self._markdown)
         markup.remember_rendered(self._markdown, self._seen)
@@ -124,17 +135,24 @@ class BuildCache:
         self._stream = map_in_order(lambda item: _prepare(item, self._markdown), todo, self.jobs)
         self._taken = 0
 
-    def read_source(self, path: Path, content_dir: Path, read) -> tuple:
-        """(source, problems) of a content file: as prepare() read it, else read now."""
+    def read_source(self, path: Path, content_dir: Path) -> tuple:
+        """(source, problems) of a content file: as prepare() read it, else read now. Bytes other than those
+        prepare() hashed (the file was saved again meanwhile) make the record being made one not to keep."""
         place = self._coming.pop(path, None)
+        made: tuple | None = None
         if place is not None and place >= self._taken:
-            for source, problems, html in self._stream:  # files before it that were read and not taken: their
-                self._markdown.update(html)             # records came from the cache after all
+            for source, problems, html, digest in self._stream:  # files before it that were read and not taken:
+                self._markdown.update(html)                     # their records came from the cache after all
                 self._changed = True
                 self._taken += 1
                 if self._taken > place:
-                    return source, list(problems)
-        return read(path, content_dir)
+                    made = source, list(problems), digest
+                    break
+        if made is None:
+            made = _read(path, content_dir)
+        if made[2] != self.digest(path):
+            self._moved = True
+        return made[0], made[1]
 
     def done_reading(self) -> None:
         """Let go of the files prepare() read and nobody took."""
@@ -162,9 +180,11 @@ class BuildCache:
     def store(self, key: bytes, make) -> tuple[object, list]:
         """Make a record with `make()` -> (record, problems) and keep it under `key`."""
         mark = len(self._seen)
+        self._moved = False
         record, problems = make()
-        self._used_records[key] = (record, tuple(problems), tuple(self._seen[mark:]))
-        self._changed = True
+        if not self._moved:  # else made from newer bytes than its key says: used by this build only
+            self._used_records[key] = (record, tuple(problems), tuple(self._seen[mark:]))
+            self._changed = True
         return record, list(problems)
 
     def save(self) -> None:

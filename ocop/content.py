@@ -193,7 +193,7 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
             key, hit = cache.cached((section, slug, rel, digest, base)) if cache else (b"", None)
             if hit is None or hit[0] is None or not fresh(hit[0]):
                 def run() -> tuple[object, list[Problem]]:
-                    source, found = cache.read_source(path, content_dir, read_source) if cache \
+                    source, found = cache.read_source(path, content_dir) if cache \
                         else read_source(path, content_dir)
                     return (make(slug, source, found) if source is not None else None), found
 

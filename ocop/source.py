@@ -146,13 +146,15 @@ def _alias_problems(fm_text: str, offset: int, rel: str) -> list[Problem]:
     return list(found.values())
 
 
-def read_source(path: Path, content_dir: Path) -> tuple[Source | None, list[Problem]]:
-    """Read and split one content file; return the source or the problems that stop it."""
+def read_source(path: Path, content_dir: Path, raw: bytes | None = None) -> tuple[Source | None, list[Problem]]:
+    """Read and split one content file (or `raw`, its bytes as already read); return the source or the
+    problems that stop it."""
     rel = path.relative_to(content_dir.parent).as_posix() if path.is_relative_to(content_dir.parent) else str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(rel, 0, "", f"không đọc được tệp: {exc.strerror}")]
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return None, [Problem(rel, 0, "", f"không đọc được tệp: {exc.strerror}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -259,3 +259,32 @@ def test_a_kept_record_is_checked_again_when_its_producer_goes(tmp_path: Path):
         assert "mang-kho-tuan-son/index.md" in text and "cong-ty-nong-san-tuan-son" in text, text
     producer.write_text(saved, encoding="utf-8")
     served.build(config_for(root, tmp_path / "serve", tmp_path / "cache-serve"))
+
+
+def test_a_file_saved_again_while_a_build_reads_it_is_not_kept_under_its_earlier_bytes(tmp_path: Path, monkeypatch):
+    """The content cache keys a record by the digest of the file's bytes. An editor that saves again between
+    the build's hashing and its reading (a second save, an autosave) must not leave the newer text cached
+    under the older bytes: a later build of those older bytes (an undo) shows them, not the newer text."""
+    from ocop.cache import BuildCache
+
+    root = project_copy(tmp_path)
+    product = sorted((root / "content" / "products").glob("*/index.md"))[0]
+    page = tmp_path / "out" / "san-pham" / product.parent.name / "index.html"
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    Builder().build(config)
+    edit(product, "\n---\n", "\n---\nBản B.\n\n")
+    saved_b = product.read_bytes()
+    prepare = BuildCache.prepare
+
+    def prepare_then_save_again(self, content_dir, unchanged=frozenset()):
+        prepare(self, content_dir, unchanged)  # B hashed; the files are read as the records are made
+        edit(product, "Bản B.", "Bản C.")
+
+    monkeypatch.setattr(BuildCache, "prepare", prepare_then_save_again)
+    Builder().build(config)
+    assert "Bản C." in page.read_text(encoding="utf-8")  # what the build read
+    monkeypatch.setattr(BuildCache, "prepare", prepare)
+    product.write_bytes(saved_b)  # undo: B again
+    Builder().build(config)
+    text = page.read_text(encoding="utf-8")
+    assert "Bản B." in text and "Bản C." not in text
