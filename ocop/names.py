@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 
@@ -45,8 +46,14 @@ ENTITY_NAMES: dict[type, Callable[[object], str]] = {
 }
 
 
+# The entities named by a prefix and their slug, and how a run of entities is written (a slug never holds _SEP).
+_SLUG_NAMED: dict[type, str] = {Product: "product:", Producer: "producer:", Page: "page:", Group: "group:",
+                                Commune: "commune:"}
+_RUN, _SEP = "names", " "
 _RECORDS = frozenset({Product, Producer, Page})  # the entities read from one file each
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+_NUMBERS = frozenset({int, float, bool, type(None)})
+_slug = operator.attrgetter("slug")
 _FIELDS: dict[type, tuple[str, ...] | None] = {}  # the field names of each dataclass met (None: not one)
 
 
@@ -71,12 +78,14 @@ def ident(value: object) -> object:
     if kind is str:
         return value if len(value) < 256 else _digest_text(value)  # type: ignore[arg-type]
     if kind is tuple or kind is list:
-        if value:  # a run of entities of one kind (a page of a listing): named without a call each
-            namer = ENTITY_NAMES.get(type(value[0]))  # type: ignore[index]
-            if namer is not None:
-                first = type(value[0])  # type: ignore[index]
-                if all(type(item) is first for item in value):  # type: ignore[union-attr]
-                    return tuple([namer(item) for item in value])  # type: ignore[union-attr]
+        if value:  # a run of entities of one kind (a page of a listing): their names in one string
+            first = type(value[0])  # type: ignore[index]
+            namer = ENTITY_NAMES.get(first)
+            if namer is not None and len(set(map(type, value))) == 1:  # type: ignore[arg-type]
+                prefix = _SLUG_NAMED.get(first)
+                if prefix is not None:
+                    return (_RUN, prefix + (_SEP + prefix).join(map(_slug, value)))  # type: ignore[arg-type]
+                return (_RUN, _SEP.join(map(namer, value)))  # type: ignore[arg-type]
         return tuple([ident(item) for item in value])  # type: ignore[union-attr]
     if kind is dict:
         return tuple(sorted([(str(k), ident(v)) for k, v in value.items()]))  # type: ignore[union-attr]
@@ -89,8 +98,9 @@ def ident(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     names = _field_names(kind)
-    if names is not None:
-        return (kind.__name__,) + tuple([ident(getattr(value, name)) for name in names])
+    if names is not None:  # a dataclass (a pager): its fields, the numbers among them as they are
+        fields_ = [getattr(value, name) for name in names]
+        return (kind.__name__, *[item if type(item) in _NUMBERS else ident(item) for item in fields_])
     return repr(value)
 
 
