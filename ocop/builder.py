@@ -226,7 +226,7 @@ class Builder:
     def _render(self, env, texts, site, jobs, keys, todo, staging, state, old, workers) -> tuple[dict, list]:
         """Render the jobs numbered in `todo` into the staging folder; keep the others' outputs as they were."""
         render = _Renderer(env, texts, site, staging.root, jobs)
-        for name in sorted({job.template for job in jobs}):  # compiled once, before workers fork
+        for name in sorted({jobs[i].template for i in todo}):  # compiled once, before workers fork
             try:
                 env.get_template(name)
             except Exception:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import CodeType
 
 import jinja2
+import jinja2.bccache
 from jinja2.runtime import Macro
 from markupsafe import Markup
 import yaml
@@ -64,7 +66,29 @@ def _bytecode_cache(config: Config) -> jinja2.BytecodeCache | None:
         (config.cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(config.cache_dir / "jinja"))
+    return _KeptBytecode(str(config.cache_dir / "jinja"))
+
+
+class _KeptBytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled templates under cache_dir, and those this process has loaded kept in memory: `serve` makes a
+    new environment for each build and would otherwise read them all again. Jinja gives each template's
+    source checksum, so an edited template is never taken from memory."""
+
+    _kept: dict[str, tuple[str, CodeType]] = {}  # cache key -> (source checksum, code), the last one only
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self._kept.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+            return
+        super().load_bytecode(bucket)
+        if bucket.code is not None:
+            self._kept[bucket.key] = (bucket.checksum, bucket.code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().dump_bytecode(bucket)
+        if bucket.code is not None:
+            self._kept[bucket.key] = (bucket.checksum, bucket.code)
 
 
 def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnvironment:
