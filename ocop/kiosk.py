@@ -86,7 +86,9 @@ def _file_for(base_path: str, url: str) -> str | None:
 
 
 def references(base_path: str, path: str, data: bytes) -> tuple[tuple[str, str], ...]:
-    """(URL without #part, output file) for each same-site URL a kiosk page's attributes name, and the page itself."""
+    """(URL without #part, output file) for the page itself and each same-site file (script, style, photo, search
+    index) its attributes name. Links to other pages are left out: each kiosk page names itself, and the
+    precache takes a page's own files, never the pages it links to (those are kept when visited)."""
     found = {(base_path + path.removesuffix("index.html"), path)}
     page_dir = posixpath.dirname(base_path + path) + "/"
     for raw in _URL_ATTR.findall(data.decode("utf-8")):
@@ -95,7 +97,7 @@ def references(base_path: str, path: str, data: bytes) -> tuple[tuple[str, str],
             continue
         url = url if url.startswith("/") else posixpath.normpath(page_dir + url.split("#", 1)[0]) + ("/" if url.endswith("/") else "")
         target = _file_for(base_path, url)
-        if target is not None:
+        if target is not None and not target.endswith(".html"):
             found.add((url.split("#", 1)[0], target))
     return tuple(sorted(found))
 
@@ -135,14 +137,11 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
     def kind(page: str, target: str) -> str:
         if target == page:
             return "page"
-        if target.endswith(".html"):
-            return "link"  # another page: kept when visited
         return "asset" if target.startswith("assets/") else "photo"
 
     def take(pages: list[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         if kinds == whole:  # the common case, without a call for each pair
-            return (pair for page in pages for pair in refs.get(page, ())
-                    if pair[1] == page or not pair[1].endswith(".html"))
+            return (pair for page in pages for pair in refs.get(page, ()))
         return ((url, target) for page in pages for url, target in refs.get(page, ()) if kind(page, target) in kinds)
 
     whole = ("page", "asset", "photo")  # made as taken: precache_list stops once the list is full
@@ -169,9 +168,9 @@ def precache_list(order: Iterable[tuple[str, str]], sizes: Callable[[str], int |
 
 def service_worker(base_path: str, source: str, versions: Mapping[str, bytes], precache: list[str]) -> dict[str, bytes]:
     """kiosk/sw.js (the worker's code with its settings written in) and kiosk/precache.json (what it stores
-    when installed). `versions` maps every URL a kiosk page names to the digest of the file it serves: the
-    cache name carries a hash of all of them and of the worker's code, so a new build installs into a new
-    cache, and what the kiosk kept as it was visited never outlives the build it came from."""
+    when installed). `versions` maps the URL of every kiosk page, and of every file those pages name, to the
+    digest of what it serves: the cache name carries a hash of all of them and of the worker's code, so a new
+    build installs into a new cache, and what the kiosk kept as it was visited never outlives its build."""
     digest = hashlib.sha256(source.encode("utf-8"))
     digest.update(b"".join(b"\0" + url.encode("utf-8") + b"\0" + versions[url] for url in sorted(versions)))
     cache = CACHE_PREFIX + digest.hexdigest()[:16]
