@@ -25,17 +25,18 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def _read(path: Path, content_dir: Path) -> tuple[Source | None, list, bytes | None]:
+def _read(path: str, content_dir: Path) -> tuple[Source | None, list, bytes | None]:
     """(source, problems, digest of the bytes it was made from) of one content file, read once: a file saved
     again while the build runs is never kept under the digest of its earlier bytes."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError:
-        return (*read_source(path, content_dir), None)  # the problem that says why
-    return (*read_source(path, content_dir, raw), hashlib.sha256(raw).digest())
+        return (*read_source(Path(path), content_dir), None)  # the problem that says why
+    return (*read_source(Path(path), content_dir, raw), hashlib.sha256(raw).digest())
 
 
-def _prepare(item: tuple[Path, Path, bytes | None], cached: dict[bytes, str]) -> tuple:
+def _prepare(item: tuple[str, Path, bytes | None], cached: dict[bytes, str]) -> tuple:
     """Read one content file and render its Markdown texts (in a worker)."""
     path, content_dir, _ = item
     source, problems, digest = _read(path, content_dir)
@@ -85,7 +86,7 @@ class BuildCache:
         self.jobs = jobs
         self.folder = folder
         self._file = folder / f"content-{code_version()}.pickle" if folder else None
-        self._digests: dict[Path, tuple[bytes, Path]] = {}  # the file's digest and content folder, by path
+        self._digests: dict[str, tuple[bytes, Path]] = {}  # the file's digest and content folder, by path
         self._markdown: dict[bytes, str] = {}
         self._records: dict[bytes, tuple] = {}  # (record, problems, Markdown keys) by what it was made from
         self._changed = False
@@ -95,10 +96,10 @@ class BuildCache:
                     self._digests, self._markdown, self._records = pickle.load(file)
             except Exception:  # missing, unreadable or from another version: start empty
                 self._digests, self._markdown, self._records = {}, {}, {}
-        self._used_digests: dict[Path, tuple[bytes, Path]] = {}
+        self._used_digests: dict[str, tuple[bytes, Path]] = {}
         self._used_records: dict[bytes, tuple] = {}
         self._seen: list[bytes] = []  # the Markdown texts this build's records were made from
-        self._coming: dict[Path, int] = {}  # files prepare() is reading, by their place in its order
+        self._coming: dict[str, int] = {}  # files prepare() is reading, by their place in its order
         self._stream = iter(())  # (source, problems, html) of those files, in that order
         self._taken = 0
         self._moved = False  # whether a file read for the record being made had changed since prepare() hashed it
@@ -120,11 +121,12 @@ class BuildCache:
         for section in SECTIONS:
             for _, path in find_entries(content_dir / section):
                 known = self._digests.get(path)
-                if known is not None and known[1] == content_dir and str(path) in unchanged:
+                if known is not None and known[1] == content_dir and path in unchanged:
                     self._used_digests[path] = known
                     continue
                 try:
-                    digest = hashlib.sha256(path.read_bytes()).digest()
+                    with open(path, "rb") as file:
+                        digest = hashlib.sha256(file.read()).digest()
                 except OSError:
                     todo.append((path, content_dir, None))
                     continue
@@ -135,7 +137,7 @@ class BuildCache:
         self._stream = map_in_order(lambda item: _prepare(item, self._markdown), todo, self.jobs)
         self._taken = 0
 
-    def read_source(self, path: Path, content_dir: Path) -> tuple:
+    def read_source(self, path: str, content_dir: Path) -> tuple:
         """(source, problems) of a content file: as prepare() read it, else read now. Bytes other than those
         prepare() hashed (the file was saved again meanwhile) make the record being made one not to keep."""
         place = self._coming.pop(path, None)
@@ -161,7 +163,7 @@ class BuildCache:
             close()
         self._coming, self._stream = {}, iter(())
 
-    def digest(self, path: Path) -> bytes | None:
+    def digest(self, path: str) -> bytes | None:
         """The digest of a content file's bytes as prepare() found them."""
         known = self._used_digests.get(path)
         return known[0] if known is not None else None

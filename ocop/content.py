@@ -33,29 +33,31 @@ class Catalog:
     shelf: dict[str, ShelfItem] = field(default_factory=dict)  # content/showroom.yaml (ocop.showroom)
 
 
-def find_entries(folder: Path) -> list[tuple[str, Path]]:
-    """(slug source name, path) for `x.md` files and `x/index.md` bundles, sorted."""
+def find_entries(folder: Path | str) -> list[tuple[str, str]]:
+    """(slug source name, path) for `x.md` files and `x/index.md` bundles, sorted; paths as strings (a
+    catalog's thousands of files are looked up by path on every build)."""
     try:
         found = sorted((entry.name, entry.is_dir()) for entry in os.scandir(folder))
     except OSError:
         return []
     entries = []
+    base = os.path.join(str(folder), "")
     for name, is_dir in found:
         if not is_dir and name.lower().endswith(".md") and not name.startswith("."):
-            entries.append((name[:-3], folder / name))
-        elif is_dir and (folder / name / "index.md").is_file():
-            entries.append((name, folder / name / "index.md"))
+            entries.append((name[:-3], base + name))
+        elif is_dir and os.path.isfile(index := f"{base}{name}{os.sep}index.md"):
+            entries.append((name, index))
     return entries
 
 
-def _entries(folder: Path, content_dir: Path, problems: list[Problem]) -> list[tuple[str, Path, str]]:
+def _entries(folder: Path, content_dir: Path, problems: list[Problem]) -> list[tuple[str, str, str]]:
     """(slug, path, rel) of every file of one section; report a name that makes no slug and two files that
     make the same one."""
     result = []
     seen: dict[str, str] = {}
     above = os.path.join(str(content_dir.parent), "")  # the folder the names in messages start from, with its "/"
     for name, path in find_entries(folder):
-        rel = _rel(str(path), above)
+        rel = _rel(path, above)
         slug = slugify(name)
         if not slug:
             problems.append(Problem(rel, 0, "", "tên tệp không tạo được địa chỉ trang; hãy đặt tên tệp bằng chữ và số, ví dụ mat-ong.md"))
@@ -194,7 +196,7 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
             if hit is None or hit[0] is None or not fresh(hit[0]):
                 def run() -> tuple[object, list[Problem]]:
                     source, found = cache.read_source(path, content_dir) if cache \
-                        else read_source(path, content_dir)
+                        else read_source(Path(path), content_dir)
                     return (make(slug, source, found) if source is not None else None), found
 
                 hit = cache.store(key, run) if digest else run()  # an unreadable file is never kept
