@@ -47,7 +47,7 @@ ENTITY_NAMES: dict[type, Callable[[object], str]] = {
 
 
 # The entities named by a prefix and their slug, and how a run of entities is written (a slug never holds _SEP).
-_SLUG_NAMED: dict[type, str] = {Product: "product:", Producer: "producer:", Page: "page:", Group: "group:",
+SLUG_NAMED: dict[type, str] = {Product: "product:", Producer: "producer:", Page: "page:", Group: "group:",
                                 Commune: "commune:"}
 _RUN, _SEP = "names", " "
 _RECORDS = frozenset({Product, Producer, Page})  # the entities read from one file each
@@ -82,7 +82,7 @@ def ident(value: object) -> object:
             first = type(value[0])  # type: ignore[index]
             namer = ENTITY_NAMES.get(first)
             if namer is not None and len(set(map(type, value))) == 1:  # type: ignore[arg-type]
-                prefix = _SLUG_NAMED.get(first)
+                prefix = SLUG_NAMED.get(first)
                 if prefix is not None:
                     return (_RUN, prefix + (_SEP + prefix).join(map(_slug, value)))  # type: ignore[arg-type]
                 return (_RUN, _SEP.join(map(namer, value)))  # type: ignore[arg-type]
