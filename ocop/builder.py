@@ -24,7 +24,7 @@ from .errors import ContentErrors, Problem
 from .files import other_files
 from .images import product_pictures
 from .kiosk import SW_TEMPLATE, kiosk_jobs, references, worker_files
-from .names import SLUG_NAMED, Scope, config_fingerprint, ident
+from .names import SLUG_NAMED, Scope, config_fingerprint, ident, record_fingerprints
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
@@ -132,7 +132,6 @@ class Builder:
         self.keep_content = keep_content
         self.state: BuildState | None = None
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
-        self.records: dict = {}  # the fingerprints of the last build's records (ocop.names.Scope)
         self.unsaved: tuple | None = None  # (state file, stamp, figures, made) of a build not saved yet (save=False)
 
     def build(self, config: Config, keep: tuple[Path, ...] = (), save: bool = True) -> BuildReport:
@@ -156,6 +155,8 @@ class Builder:
         try:
             unchanged = {path for path, stamp in started.inputs.items() if state.inputs.get(path) == stamp}
             site, image_files, warnings = load_site(config, self.cache, unchanged)
+            for record in (*site.products, *site.producers, *site.pages):
+                record_fingerprints(record)  # kept with the records by the content cache, saved next
         finally:
             if save:
                 self.cache.save()
@@ -167,7 +168,7 @@ class Builder:
         texts = load_all_translations(config.data_dir)
         templates = {name: _digest(env.loader.get_source(env, name)[0].encode("utf-8"))  # type: ignore[union-attr]
                      for name in env.list_templates()}
-        scope = Scope(site, texts, templates, versions, self.records)
+        scope = Scope(site, texts, templates, versions)
         changed = state.name_ids({n for n, fp in state.fingerprints.items() if scope.fingerprint(n) != fp}) \
             if trusted else ()
         read_changed = reads_any(changed)
@@ -201,7 +202,6 @@ class Builder:
             staging.discard()
             raise
         state.fingerprints = {name: scope.fingerprint(name) for name in state.names}  # mostly known by now
-        self.records = scope.records
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)
         state.output_id = folder_id(output_dir)

@@ -121,16 +121,23 @@ def entity_fingerprint(entity: object, body: bool = False) -> bytes:
     return hashlib.blake2b(repr(data).encode("utf-8"), digest_size=12).digest()
 
 
+def record_fingerprints(record: object) -> tuple[bytes, bytes]:
+    """(of its fields, of its long texts) of a product, producer or page: worked out once and kept on the
+    record, which never changes once made. The content cache keeps it with the record, so the build of a
+    new process takes the fingerprints of the records it did not read again as they were."""
+    known = record.__dict__.get("_fingerprints")
+    if known is None:
+        known = (entity_fingerprint(record), entity_fingerprint(record, True))
+        object.__setattr__(record, "_fingerprints", known)
+    return known
+
+
 class Scope:
     """Everything one build's names can stand for, and their fingerprints (each computed once)."""
 
     def __init__(self, site: Site, texts: Mapping[str, Mapping[str, str]], templates: Mapping[str, bytes],
-                 assets: Mapping[str, str], records: dict | None = None):
+                 assets: Mapping[str, str]):
         self.site = site
-        # {record: fingerprint} of products, producers and pages, by value (an equal record has the same
-        # fingerprint): an earlier build's in `records`, this build's in `self.records` for the next
-        self.earlier = records or {}
-        self.records: dict = {}
         self.texts = texts
         self.templates = templates  # template name -> fingerprint of its source
         self.assets = assets  # asset name -> version
@@ -177,12 +184,7 @@ class Scope:
             return MISSING
         if type(entity) not in _RECORDS:
             return entity_fingerprint(entity)
-        try:
-            known = self.earlier.get(entity)
-        except TypeError:  # a record with an unhashable field: computed every time
-            return entity_fingerprint(entity, bool(body))
-        self.records[entity] = known = known or (entity_fingerprint(entity), entity_fingerprint(entity, True))
-        return known[1 if body else 0]
+        return record_fingerprints(entity)[1 if body else 0]
 
 
 def config_fingerprint(config: Config) -> bytes:
