@@ -42,8 +42,9 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
         yield product_qr_path(p), target.encode("utf-8"), Batch(qr_svg, target)
     for url in outside_links(site):
         yield link_qr_path(url), url.encode("utf-8"), Batch(qr_svg, url)
-    catalog = fingerprint((ident(site.products), [scope.fingerprint(name) + scope.fingerprint(name + BODY)
-                                                  for name in sorted(scope.entities)], texts))
+    catalog = _digest(b"".join([repr(ident(site.products)).encode("utf-8"),  # the order, then what each entity is
+                                *[scope.fingerprint(name) + scope.fingerprint(name + BODY) for name in sorted(scope.entities)],
+                                *[scope.fingerprint("text:" + lang) for lang in sorted(texts)]]))
 
     def make_indexes() -> dict[str, bytes]:
         use_word_store(state.words)  # the stories' words as the last build found them

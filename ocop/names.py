@@ -15,6 +15,7 @@ list of names it holds, in order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import operator
 from collections.abc import Callable, Mapping
@@ -106,7 +107,14 @@ def ident(value: object) -> object:
 
 def fingerprint(value: object) -> bytes:
     """A short digest of ident(value)."""
+    if type(value) in _NUMBERS or type(value) is bytes:  # a count, a flag, nothing (MISSING): met thousands of times
+        return _scalar_fingerprint(value)
     return hashlib.blake2b(repr(ident(value)).encode("utf-8"), digest_size=12).digest()
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _scalar_fingerprint(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=12).digest()
 
 
 BODY = "#body"  # "product:<slug>#body": a record's long texts, read apart from its other fields
