@@ -7,12 +7,16 @@ import io
 import itertools
 import json
 from collections.abc import Iterator
-from xml.sax.saxutils import escape
 
 from .models import Product
 from .parts import part_budget, per_record, runs_of, split
 from .paths import LANGUAGES, localised
 from .site import Site
+
+
+def escape(text: str) -> str:
+    """Text for XML (xml.sax.saxutils.escape, whose module brings in the whole of urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def product_record(product: Product) -> dict:

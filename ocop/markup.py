@@ -8,6 +8,9 @@ import re
 
 import markdown
 import nh3
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "div", "dl", "dt", "em", "figcaption", "figure",
@@ -30,7 +33,9 @@ _H1 = re.compile(r"<(/?)h1\b")
 # every attribute in double quotes).
 _ROOT_URL = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")(/(?!/)[^"]*)(")')
 
-_converter = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
+# the extensions given as objects: by name, python-markdown looks for them among every installed package
+_converter = markdown.Markdown(extensions=[TableExtension(), AttrListExtension(), SaneListExtension()],
+                               output_format="html")
 
 
 _rendered: dict[bytes, str] | None = None  # texts rendered by earlier builds (ocop.cache), by sha256
