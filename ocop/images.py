@@ -14,13 +14,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import PIL
-from PIL import Image as PILImage, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
+
+import PIL  # the version only: Pillow's modules are imported when a photo is first processed (ocop.images._pil)
 
 from .errors import Problem
 from .imagestore import Made, Processed, output_file, read_cached, source_digest, write_cached
 from .models import Product
 from .text import slugify
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 MAX_PIXELS = 40_000_000
 WIDTHS = (320, 640, 1280)
@@ -41,7 +45,14 @@ SETTINGS = {
     "share_quality": SHARE_QUALITY,
     "max_pixels": MAX_PIXELS,
 }
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+PLACEHOLDER_KEY = hashlib.sha256(json.dumps({**SETTINGS, "placeholder": 1}, sort_keys=True).encode()).digest()
+
+
+@functools.cache
+def _srgb():  # type: ignore[no-untyped-def]
+    """The sRGB colour profile photos are converted to."""
+    from PIL import ImageCms
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass
@@ -96,6 +107,8 @@ def cache_key(digest: bytes, share: bool) -> str:
 
 def _to_srgb(img: PILImage.Image) -> PILImage.Image:
     """RGB pixels in sRGB: embedded colour profiles are applied, transparency is laid on white."""
+    from PIL import Image as PILImage, ImageCms
+
     icc = img.info.get("icc_profile")
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
@@ -103,7 +116,7 @@ def _to_srgb(img: PILImage.Image) -> PILImage.Image:
         img.alpha_composite(rgba)
     if icc:
         try:
-            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode="RGB")
+            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _srgb(), outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass
     img = img.convert("RGB")
@@ -122,11 +135,15 @@ def _encode(img: PILImage.Image, fmt: str, quality: int) -> bytes:
 
 def _cover(img: PILImage.Image, size: tuple[int, int]) -> PILImage.Image:
     """The photo scaled and centre-cropped to fill `size` exactly."""
+    from PIL import Image as PILImage, ImageOps
+
     return ImageOps.fit(img, size, PILImage.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
 def process_image(data: bytes, share: bool = False) -> Processed:
     """Every published file of one photo; raises BadImage with a reason in Vietnamese."""
+    from PIL import Image as PILImage, ImageOps, UnidentifiedImageError
+
     try:
         with PILImage.open(io.BytesIO(data)) as img:
             raw_w, raw_h = img.size
@@ -245,8 +262,7 @@ def _gather(products: tuple[Product, ...], made: list) -> tuple[dict[str, tuple[
         pictures[product.slug] = pics
         files.update(product_files)
         problems += product_problems
-    placeholder = placeholder_image()  # og:image of every page without a photo of its own
-    files[PLACEHOLDER_PATH] = (hashlib.sha256(placeholder).digest(), lambda: placeholder)
+    files[PLACEHOLDER_PATH] = (PLACEHOLDER_KEY, placeholder_image)  # og:image of every page without a photo of its own
     return pictures, files, problems
 
 
@@ -283,7 +299,10 @@ def _process_products(products: list[Product], cache_dir: Path) -> list[tuple[tu
 
 @functools.lru_cache(maxsize=1)
 def placeholder_image() -> bytes:
-    """A neutral 1200×630 share image drawn in the site's colours: hills and a star, no text."""
+    """A neutral 1200×630 share image drawn in the site's colours: hills and a star, no text (drawn again only
+    when PLACEHOLDER_KEY, the settings and Pillow's version, changes)."""
+    from PIL import Image as PILImage, ImageDraw
+
     w, h = SHARE_SIZE
     img = PILImage.new("RGB", SHARE_SIZE, "#e8f2ea")
     draw = ImageDraw.Draw(img)
