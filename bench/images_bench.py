@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import PIL  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from ocop import images  # noqa: E402
@@ -62,7 +63,7 @@ def main() -> None:
     made = time.perf_counter() - started
     total_mb = sum(len(d) for d in datas) / 1e6
     print(f"{args.count} photos 4000×3000 ({total_mb:.0f} MB) ready in {made:.1f} s; "
-          f"{os.cpu_count()} cores; Pillow {images.PIL.__version__}; load average {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} cores; Pillow {PIL.__version__}; load average {os.getloadavg()[0]:.1f}")
 
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)

@@ -24,7 +24,7 @@ from .errors import ContentErrors, Problem
 from .files import other_files
 from .images import product_pictures
 from .kiosk import SW_TEMPLATE, kiosk_jobs, references, worker_files
-from .names import SLUG_NAMED, Scope, config_fingerprint, ident, record_fingerprints
+from .names import Scope, config_fingerprint, job_keys, record_fingerprints
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
@@ -81,30 +81,6 @@ class BuildReport:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def context_key(context: dict) -> bytes:
-    """What a page is given, by name (ocop.names.ident): "=product:na-hoa-lac" for a page of one record, else
-    "#" and the digest of the whole ident."""
-    if len(context) == 1:
-        (name, value), = context.items()
-        prefix = SLUG_NAMED.get(type(value))
-        if prefix is not None:
-            return f"={name}={prefix}{value.slug}".encode("utf-8")
-    return b"#" + _digest(repr(ident(context)).encode("utf-8"))
-
-
-def job_keys(jobs: list[PageJob]) -> list[bytes]:
-    """The key of each job: its template, language and context_key. A page's languages share one context,
-    whose key is worked out once."""
-    given: dict[int, bytes] = {}  # id(context) -> its key, while `jobs` holds every context
-    keys = []
-    for job in jobs:
-        context = given.get(id(job.context))
-        if context is None:
-            context = given[id(job.context)] = context_key(job.context)
-        keys.append(f"{job.template}\0{job.lang}\0".encode("utf-8") + context)
-    return keys
 
 
 class _Renderer:

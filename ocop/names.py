@@ -23,6 +23,7 @@ from dataclasses import fields, is_dataclass
 
 from .config import Config
 from .models import Commune, Group, Page, Producer, Product
+from .paths import PageJob
 from .site import Listing, ListingHead, Site
 
 MISSING = b"-"  # the fingerprint of a name that stands for nothing in this build
@@ -193,6 +194,30 @@ class Scope:
         if type(entity) not in _RECORDS:
             return entity_fingerprint(entity)
         return record_fingerprints(entity)[1 if body else 0]
+
+
+def context_key(context: dict) -> bytes:
+    """What a page is given, by name (ocop.names.ident): "=product:na-hoa-lac" for a page of one record, else
+    "#" and the digest of the whole ident."""
+    if len(context) == 1:
+        (name, value), = context.items()
+        prefix = SLUG_NAMED.get(type(value))
+        if prefix is not None:
+            return f"={name}={prefix}{value.slug}".encode("utf-8")
+    return b"#" + hashlib.blake2b(repr(ident(context)).encode("utf-8"), digest_size=16).digest()
+
+
+def job_keys(jobs: list[PageJob]) -> list[bytes]:
+    """The key of each job: its template, language and context_key. A page's languages share one context,
+    whose key is worked out once."""
+    given: dict[int, bytes] = {}  # id(context) -> its key, while `jobs` holds every context
+    keys = []
+    for job in jobs:
+        context = given.get(id(job.context))
+        if context is None:
+            context = given[id(job.context)] = context_key(job.context)
+        keys.append(f"{job.template}\0{job.lang}\0".encode("utf-8") + context)
+    return keys
 
 
 def config_fingerprint(config: Config) -> bytes:

@@ -11,7 +11,7 @@ from PIL import Image, ImageCms
 
 from conftest import PRODUCER, PRODUCT, TODAY, parse_html, tree_digest, write_files
 from ocop.cli import main
-from ocop import images
+from ocop import images, photo
 
 SLUG = "mat-ong-rung-huu-lien"
 BLUE, RED = (20, 60, 200), (220, 20, 20)
@@ -108,11 +108,11 @@ def test_widths_are_published_in_webp_and_jpeg_never_upscaled(built_photos):
 
 
 def test_target_widths_never_exceed_the_original():
-    assert images.target_widths(4000) == (320, 640, 1280)
-    assert images.target_widths(1280) == (320, 640, 1280)
-    assert images.target_widths(800) == (320, 640, 800)
-    assert images.target_widths(320) == (320,)
-    assert images.target_widths(200) == (200,)
+    assert photo.target_widths(4000) == (320, 640, 1280)
+    assert photo.target_widths(1280) == (320, 640, 1280)
+    assert photo.target_widths(800) == (320, 640, 800)
+    assert photo.target_widths(320) == (320,)
+    assert photo.target_widths(200) == (200,)
 
 
 def test_exif_orientation_is_applied(built_photos):
@@ -189,7 +189,7 @@ def test_product_without_photo_gets_the_drawn_placeholder(make_site, build, tmp_
     placeholder = opened(tmp_path / "output" / "og-default.jpg")
     assert (placeholder.format, placeholder.size) == ("JPEG", (1200, 630))
     assert placeholder.convert("RGB").getpixel((600, 600)) != placeholder.convert("RGB").getpixel((600, 20))
-    assert images.placeholder_image() == (tmp_path / "output" / "og-default.jpg").read_bytes()  # same bytes each time
+    assert photo.placeholder_image() == (tmp_path / "output" / "og-default.jpg").read_bytes()  # same bytes each time
     card = parse_html(tmp_path / "output" / "san-pham" / "index.html").find("li", class_="card")
     assert card.find("span", class_="card-img-none") is not None and card.find("img") is None
 
