@@ -36,7 +36,8 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
     for path, (key, make) in image_files.items():  # photos: read from the photo cache when written
         yield path, key, make
     origin = config.origin + config.base_path
-    before = {path: out for path, out in old.items() if not path.endswith(".html")}  # the files of file_set()
+    # the files file_set() may have made (JSON, CSV, XML), without the thousands of pages, QR codes and photos
+    before = {path: out for path, out in old.items() if path.endswith((".json", ".csv", ".xml"))}
     for p in site.products:
         target = origin + product_qr_target(p)
         yield product_qr_path(p), target.encode("utf-8"), Batch(qr_svg, target)
