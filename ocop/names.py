@@ -55,6 +55,7 @@ _RUN, _SEP = "names", " "
 _RECORDS = frozenset({Product, Producer, Page})  # the entities read from one file each
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 _NUMBERS = frozenset({int, float, bool, type(None)})
+_SCALARS = frozenset({int, bool, type(None), bytes})  # fingerprints kept by value (not floats: 0.0 == -0.0)
 _slug = operator.attrgetter("slug")
 _FIELDS: dict[type, tuple[str, ...] | None] = {}  # the field names of each dataclass met (None: not one)
 
@@ -108,7 +109,7 @@ def ident(value: object) -> object:
 
 def fingerprint(value: object) -> bytes:
     """A short digest of ident(value)."""
-    if type(value) in _NUMBERS or type(value) is bytes:  # a count, a flag, nothing (MISSING): met thousands of times
+    if type(value) in _SCALARS:  # a count, a flag, nothing (MISSING): met thousands of times
         return _scalar_fingerprint(value)
     return hashlib.blake2b(repr(ident(value)).encode("utf-8"), digest_size=12).digest()
 
