@@ -108,7 +108,13 @@ class Cms:
     def field(self, key_path: str):
         """The form section of one field, by its key path (e.g. "price", "traceability.journey"), scrolled
         into view: the CMS draws a field only once it is on screen."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         found = self.page.locator(f'section[data-key-path="{key_path}"]')
+        try:  # a field just added (a new list item) is drawn a moment after the click: wait before scrolling away
+            found.first.wait_for(state="attached", timeout=3000)
+        except PlaywrightTimeout:
+            pass
         parent = key_path.rpartition(".")[0]
         if parent and not found.count():
             self.field(parent)
