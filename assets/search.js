@@ -255,7 +255,7 @@
     return node;
   }
 
-  function resultNode(p, tokens, linkBase, text) {
+  function resultNode(p, tokens, linkBase, text, shelf) {
     var item = document.createElement("li");
     item.className = "s-item";
     var link = document.createElement("a");
@@ -265,6 +265,12 @@
     link.appendChild(starsNode(p.stars, text));
     link.appendChild(marked("span", "s-meta", p.groupName + " · " + p.place, tokens));
     link.appendChild(marked("span", "s-meta", p.producer, tokens));
+    if (shelf[p.slug]) {  // the kiosk: sold at the showroom's counter, as on its product cards
+      var mark = document.createElement("span");
+      mark.className = "k-card-shelf";
+      mark.textContent = text.shelf;
+      link.appendChild(mark);
+    }
     item.appendChild(link);
     return item;
   }
@@ -308,15 +314,17 @@
       count: form.getAttribute("data-t-count"), none: form.getAttribute("data-t-none"),
       error: form.getAttribute("data-t-error"), loading: form.getAttribute("data-t-loading"),
       starsLabel: form.getAttribute("data-t-stars"),
-      unranked: form.getAttribute("data-t-unranked")
+      unranked: form.getAttribute("data-t-unranked"), shelf: form.getAttribute("data-t-shelf")
     };
+    var shelf = {};  // the kiosk's products sold at the counter, by slug
+    (form.getAttribute("data-shelf") || "").split(" ").forEach(function (slug) { if (slug) shelf[slug] = true; });
     var index = null, shown = [], tokens = [], limit = PAGE_SIZE;
     var typing = false;  // the current history entry was made by typing: further key presses replace it
 
     function render() {
       results.textContent = "";
       var list = document.createDocumentFragment();
-      shown.slice(0, limit).forEach(function (p) { list.appendChild(resultNode(p, tokens, linkBase, text)); });
+      shown.slice(0, limit).forEach(function (p) { list.appendChild(resultNode(p, tokens, linkBase, text, shelf)); });
       results.appendChild(list);
       if (more) more.hidden = shown.length <= limit;
     }

@@ -173,6 +173,26 @@ def test_buying_in_the_kiosk_offline_shows_a_vietqr_code_for_the_total(touch, sh
     assert page.locator("[data-basket-count]").inner_text() == "0"
 
 
+def test_kiosk_search_marks_the_products_sold_at_the_counter(touch, shops):
+    """The kiosk's search results say "Có bán tại quầy" for the shelf's products, as its product cards do; the
+    public search page never does (it sells nothing)."""
+    page = touch(1080, 1920)
+
+    def results(url: str, field: str) -> dict:
+        page.goto(url)
+        page.wait_for_selector("form.s-form.is-ready")
+        page.type(field, "tuan son")
+        page.wait_for_selector("form.s-form.is-ready:not(.is-loading)")  # the parts of the index the words need
+        return {shown(item.locator(".s-title")): item for item in page.locator(".s-item").all()}
+
+    found = results(shops["sample"] + "kiosk/tim-kiem/", "#ks-q")
+    assert {"Trà dây Tuấn Sơn", "Măng khô Tuấn Sơn"} <= set(found)  # on the shelf (content/showroom.yaml), and not
+    assert shown(found["Trà dây Tuấn Sơn"].locator(".k-card-shelf")) == "Có bán tại quầy"
+    assert found["Măng khô Tuấn Sơn"].locator(".k-card-shelf").count() == 0
+    found = results(shops["sample"] + "tim-kiem/", "#s-q")
+    assert "Trà dây Tuấn Sơn" in found and page.locator(".k-card-shelf").count() == 0
+
+
 def test_the_sample_account_is_overlaid_and_cannot_be_scanned(touch, shops):
     page = touch()
     buy(page, shops["sample"])
