@@ -43,8 +43,8 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
         yield product_qr_path(p), target.encode("utf-8"), Batch(qr_svg, target)
     for url in outside_links(site):
         yield link_qr_path(url), url.encode("utf-8"), Batch(qr_svg, url)
-    catalog = _digest(b"".join([repr(ident(site.products)).encode("utf-8"),  # the order, then what each entity is
-                                *[scope.fingerprint(name) + scope.fingerprint(name + BODY) for name in sorted(scope.entities)],
+    entities = [scope.fingerprint(name) + scope.fingerprint(name + BODY) for name in sorted(scope.entities)]
+    catalog = _digest(b"".join([repr(ident(site.products)).encode("utf-8"), *entities,  # the order, what each is
                                 *[scope.fingerprint("text:" + lang) for lang in sorted(texts)]]))
 
     def make_indexes() -> dict[str, bytes]:
