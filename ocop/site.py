@@ -151,6 +151,9 @@ class NamedMap(dict):
         return dict.items(self)
 
 
+FEATURED_SHOWN = 24  # featured products on the home pages and in the kiosk's attract loop (2, 3 or 4 columns)
+
+
 def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
     """Sort and group the catalog; drafts are left out."""
     products = by_title([p for p in catalog.products if not p.draft])
@@ -174,7 +177,8 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
     by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
-    featured = tuple(p for p in products if p.featured and not is_expired(p, config.today))  # expired: not featured
+    # expired: not featured; the first FEATURED_SHOWN in catalog order (a larger catalog's home stays small)
+    featured = tuple(p for p in products if p.featured and not is_expired(p, config.today))[:FEATURED_SHOWN]
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}

@@ -129,3 +129,26 @@ def test_new_refuses_to_overwrite(make_site, capsys):
     assert (content / PRODUCT_FILE).read_bytes() == before
     code, out = new(capsys, content, "producer", "HTX Mật ong Hữu Liên")
     assert code == 1 and "không ghi đè" in out
+
+
+def test_the_home_pages_feature_the_first_24_and_check_names_the_others(make_site, capsys, tmp_path):
+    """A catalog that features more products than a home page shows: the home page and the kiosk's attract loop
+    show the first FEATURED_SHOWN in Vietnamese order, and `check` names each product left out, at its line."""
+    from conftest import parse_html
+
+    extra = {f"products/mat-ong-so-{n:02}.md": PRODUCT.replace("title: Mật ong rừng Hữu Liên", f"title: Mật ong số {n:02}")
+             .replace("code: HL-MO-0001", f"code: HL-MO-{n + 1:04}") for n in range(1, 31)}
+    content = make_site(extra)  # 31 featured: "Mật ong rừng Hữu Liên", then "Mật ong số 01" … "số 30"
+    out = tmp_path / "out"
+    assert main(["build", "--content", str(content), "--output", str(out), "--today", TODAY]) == 0
+    capsys.readouterr()
+    home = next(s for s in parse_html(out / "index.html").find_all("section")
+                if s.attrs.get("aria-labelledby") == "featured-title")
+    titles = [n.text for n in home.find_all("span", class_="card-title")]
+    assert len(titles) == 24 and titles[0] == "Mật ong rừng Hữu Liên" and titles[-1] == "Mật ong số 23"
+    slides = parse_html(out / "kiosk" / "index.html").find_all("li", class_="k-slide")
+    assert len(slides) == 24 and slides[-1].find("p", class_="k-slide-title").text == "Mật ong số 23"
+    code, text = check(capsys, content)
+    left_out = [line for line in text.splitlines() if "sản phẩm tiêu biểu thứ" in line]
+    assert len(left_out) == 7 and "mat-ong-so-24.md:" in left_out[0] and "featured" in left_out[0], text
+    assert "sản phẩm tiêu biểu thứ 25" in left_out[0] and "mat-ong-so-30.md" in left_out[-1]
