@@ -37,20 +37,15 @@ def _head_name(head: ListingHead) -> str:
     return f"head:{head.kind}/{head.slug}"
 
 
+# The entities named by a prefix and their slug ("product:na-hoa-lac"); a listing and its head by kind and slug.
+SLUG_NAMED: dict[type, str] = {Product: "product:", Producer: "producer:", Page: "page:", Group: "group:",
+                                Commune: "commune:"}
 ENTITY_NAMES: dict[type, Callable[[object], str]] = {
-    Product: lambda p: "product:" + p.slug,  # type: ignore[attr-defined]
-    Producer: lambda p: "producer:" + p.slug,  # type: ignore[attr-defined]
-    Page: lambda p: "page:" + p.slug,  # type: ignore[attr-defined]
-    Group: lambda g: "group:" + g.slug,  # type: ignore[attr-defined]
-    Commune: lambda c: "commune:" + c.slug,  # type: ignore[attr-defined]
+    **{kind: (lambda e, prefix=prefix: prefix + e.slug) for kind, prefix in SLUG_NAMED.items()},  # type: ignore[attr-defined]
     Listing: _listing_name,  # type: ignore[dict-item]
     ListingHead: _head_name,  # type: ignore[dict-item]
 }
-
-
-# The entities named by a prefix and their slug, and how a run of entities is written (a slug never holds _SEP).
-SLUG_NAMED: dict[type, str] = {Product: "product:", Producer: "producer:", Page: "page:", Group: "group:",
-                                Commune: "commune:"}
+# How a run of entities is written in an ident (a slug never holds _SEP).
 _RUN, _SEP = "names", " "
 _RECORDS = frozenset({Product, Producer, Page})  # the entities read from one file each
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
