@@ -8,8 +8,7 @@ from .errors import ContentErrors, Problem
 from .markup import plain_text
 from .models import EXPIRING_DAYS
 from .showroom import shelf_warnings
-from .site import FEATURED_SHOWN, Site
-from .stats import is_expired
+from .site import FEATURED_SHOWN, Site, featured_products
 from .source import read_source
 from .text import format_date
 
@@ -29,16 +28,14 @@ def _lines(config: Config, rel: str) -> dict:
 def editorial_warnings(site: Site, config: Config) -> list[Problem]:
     """Things an editor should fix soon: certificates ending, missing photos, journeys, contacts and text."""
     found: list[Problem] = []
-    featured = 0
+    left_out = {p.slug: n for n, p in enumerate(featured_products(site.products, site.today), 1) if n > FEATURED_SHOWN}
     for product in site.products:
         lines = _lines(config, product.source)
-        if product.featured and not is_expired(product, site.today):
-            featured += 1
-            if featured > FEATURED_SHOWN:
-                found.append(Problem(product.source, lines.get("featured", 0), "featured", "giá trị true bị bỏ qua: "
-                                     f"trang chủ và kiosk giới thiệu {FEATURED_SHOWN} sản phẩm tiêu biểu đầu tiên theo "
-                                     f"thứ tự chữ cái, sản phẩm này là sản phẩm tiêu biểu thứ {featured}; bỏ dòng "
-                                     "featured ở những sản phẩm ít cần giới thiệu hơn", "warning"))
+        if product.slug in left_out:
+            found.append(Problem(product.source, lines.get("featured", 0), "featured", "giá trị true bị bỏ qua: "
+                                 f"trang chủ và kiosk giới thiệu {FEATURED_SHOWN} sản phẩm tiêu biểu đầu tiên theo "
+                                 f"thứ tự chữ cái, sản phẩm này là sản phẩm tiêu biểu thứ {left_out[product.slug]}; "
+                                 "bỏ dòng featured ở những sản phẩm ít cần giới thiệu hơn", "warning"))
         cert = product.certificate
         if cert is not None:
             line = lines.get("certificate.valid_until", lines.get("certificate", 0))

@@ -154,6 +154,12 @@ class NamedMap(dict):
 FEATURED_SHOWN = 24  # featured products on the home pages and in the kiosk's attract loop (2, 3 or 4 columns)
 
 
+def featured_products(products: tuple[Product, ...], today: dt.date) -> tuple[Product, ...]:
+    """The products marked `featured` whose certificate has not expired (an expired one is not featured), in
+    catalog order; the home pages show the first FEATURED_SHOWN."""
+    return tuple(p for p in products if p.featured and not is_expired(p, today))
+
+
 def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
     """Sort and group the catalog; drafts are left out."""
     products = by_title([p for p in catalog.products if not p.draft])
@@ -177,8 +183,7 @@ def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[st
     ) + (Listing("stars", UNRANKED, "Chưa xếp hạng", tuple(by_stars.get(None, ())), star_path(None)),)
     producers = tuple(sorted(catalog.producers, key=lambda p: (sort_key(p.name), p.slug)))
     by_producer = {pr.slug: tuple(made.get(pr.slug, ())) for pr in producers}
-    # expired: not featured; the first FEATURED_SHOWN in catalog order (a larger catalog's home stays small)
-    featured = tuple(p for p in products if p.featured and not is_expired(p, config.today))[:FEATURED_SHOWN]
+    featured = featured_products(products, config.today)[:FEATURED_SHOWN]  # a larger catalog's home stays small
     pages = tuple(sorted(catalog.pages, key=lambda p: (p.order, sort_key(p.title), p.slug)))
     ranked = tuple(p for p in products if p.is_ranked)
     counts = {slug: len(made) for slug, made in by_producer.items()}
