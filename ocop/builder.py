@@ -28,7 +28,7 @@ from .names import Scope, config_fingerprint, job_keys, record_fingerprints
 from .output import PAGES_LIMIT, Staging, write_file
 from .pages import page_jobs
 from .parallel import map_in_order
-from .parts import Batch, OtherFile, remember_pieces
+from .parts import Batch, OtherFile, pieces_added, remember_pieces
 from .paths import PageJob
 from .recording import RecordingEnvironment
 from .refdata import load_refdata
@@ -103,8 +103,8 @@ class Builder:
     """Builds the site, keeping one build state between builds (`build` loads it; `serve` keeps it in memory)."""
 
     def __init__(self, keep_content: bool = True) -> None:
-        """`keep_content`: keep the content read between builds (serve); a one-shot build lets it go once the
-        site model is made, before rendering (its workers then share a smaller process)."""
+        """`keep_content`: keep the content read between builds (serve); a one-shot build lets it go once it
+        is saved, with the pieces the records got (ocop.parts), after the files that are not pages."""
         self.keep_content = keep_content
         self.state: BuildState | None = None
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
@@ -132,12 +132,11 @@ class Builder:
             unchanged = {path for path, stamp in started.inputs.items() if state.inputs.get(path) == stamp}
             site, image_files, warnings = load_site(config, self.cache, unchanged)
             for record in (*site.products, *site.producers, *site.pages):
-                record_fingerprints(record)  # kept with the records by the content cache, saved next
-        finally:
+                record_fingerprints(record)  # kept with the records by the content cache, saved below
+        except BaseException:
             if save:
                 self.cache.save()
-            if not self.keep_content:
-                self.cache = None
+            raise
         assets = collect_assets(config.assets_dir)
         versions = asset_versions(assets)
         env = make_environment(config, versions)
@@ -160,6 +159,7 @@ class Builder:
             remember_pieces(self.keep_content)  # for a next build of this process, if there is one
             made = other_files(site, scope, texts, public, assets, image_files, old, state)
             self._other_files(made, old, outputs, written, staging, config.jobs)
+            self._keep_content(save)
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
             for path, data in worker_files(site, source, outputs).items():  # kiosk/sw.js, kiosk/precache.json
                 outputs[path] = Output(_digest(data), b"", size=len(data))
@@ -176,6 +176,8 @@ class Builder:
             staging.commit(not trusted, written, removed)
         except BaseException:
             staging.discard()
+            if self.cache is not None:
+                self._keep_content(save)  # what was read stays read
             raise
         state.fingerprints = {name: scope.fingerprint(name) for name in state.names}  # mostly known by now
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
@@ -209,6 +211,16 @@ class Builder:
             if self.state is not None:
                 save_state(self.state, where)
         save_stamp(stamp_path(where), started, figures)
+
+    def _keep_content(self, save: bool) -> None:
+        """Save the content cache now (`save`) or with the state, with the pieces (ocop.parts) the records got
+        while the other files were made; a one-shot build then lets it go."""
+        if pieces_added():
+            self.cache.note_change()  # type: ignore[union-attr]
+        if save:
+            self.cache.save()  # type: ignore[union-attr]
+        if not self.keep_content:
+            self.cache = None
 
     def _render(self, env, texts, site, jobs, keys, todo, staging, state, old, workers) -> tuple[dict, list]:
         """Render the jobs numbered in `todo` into the staging folder; keep the others' outputs as they were."""

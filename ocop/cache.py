@@ -189,6 +189,10 @@ class BuildCache:
             self._changed = True
         return record, list(problems)
 
+    def note_change(self) -> None:
+        """Save the cache next time: its records gained something kept with them (ocop.parts.per_record)."""
+        self._changed = True
+
     def save(self) -> None:
         """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
         markup.remember_rendered(None)

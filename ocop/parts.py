@@ -39,6 +39,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 _pieces: dict[Hashable, tuple[Hashable, dict]] = {}  # kind -> (given, {record: its piece}) of its last call
 _remember = [True]  # whether per_record keeps its pieces for a next build of this process
+_added = [False]  # whether per_record kept a new piece on a record since pieces_added() was last called
 
 
 def remember_pieces(on: bool) -> None:
@@ -54,24 +55,48 @@ def remembering() -> bool:
 
 
 def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], given: Hashable = None) -> list[R]:
-    """[make(r) for r in records], each piece remembered by its record's value until the next call of the same
-    `kind` in this process: `serve` makes again only the pieces of records that changed. `make` must depend on
-    nothing but the record and `given` (a language's texts, say: when `given` changes, every piece is made)."""
+    """[make(r) for r in records], each piece kept on its record (`_pieces`: the content cache saves it with the
+    record, so a new process takes the pieces of the records it did not make again as they were) and, while
+    remembering, by the record's value until the next call of the same `kind` in this process (a record made
+    again with the same value keeps its pieces). `make` must depend on nothing but the record and `given` (a
+    language's texts, say: when `given` changes, every piece is made); a record keeps one `given`'s pieces."""
+    mark = repr(given)  # the same in every process
     last_given, before = _pieces.get(kind, (None, {}))
     if last_given != given:
         before = {}
     now: dict = {}
+    remember = _remember[0]
     out = []
     for record in records:
-        try:
-            piece = before[record] if record in before else now[record] if record in now else make(record)
-            now[record] = piece
-        except TypeError:  # a record with an unhashable field: made every time
-            piece = make(record)
+        kept = record.__dict__.get("_pieces")
+        if kept is None:
+            kept = {}
+            object.__setattr__(record, "_pieces", kept)  # records are frozen: this is their cache, not a field
+        found = kept.get(kind)
+        if found is not None and found[0] == mark:
+            piece = found[1]
+        else:
+            try:
+                piece = before[record] if record in before else make(record)
+            except TypeError:  # a record with an unhashable field: never kept by value
+                piece = make(record)
+            kept[kind] = (mark, piece)
+            _added[0] = True
+        if remember:
+            try:
+                now[record] = piece
+            except TypeError:
+                pass
         out.append(piece)
-    if _remember[0]:
+    if remember:
         _pieces[kind] = (given, now)
     return out
+
+
+def pieces_added() -> bool:
+    """Whether per_record kept a new piece on a record since the last call (the content cache is then saved)."""
+    added, _added[0] = _added[0], False
+    return added
 
 
 class Batch(NamedTuple):

@@ -139,19 +139,20 @@ class Postings:
     gained or lost are looked at again; the result is always that of a fresh count."""
 
     def __init__(self) -> None:
-        self.words: list[list[str]] = []  # each product's (distinct) body words, as last given
+        self.words: list[str] = []  # each product's (distinct) body words, joined by spaces, as last given
         self.lists: dict[str, array] = {}  # word -> the numbers of the products that have it, ascending
         self.encoded: dict[str, str] = {}
         self.order: list[str] = []  # the words of `encoded`, sorted
 
-    def update(self, body_words: list[list[str]]) -> list[tuple[str, str]]:
-        """(body word, its encoded product list) in word order, for products numbered in the given order."""
+    def update(self, body_words: list[str]) -> list[tuple[str, str]]:
+        """(body word, its encoded product list) in word order, for products numbered in the given order (each
+        product's distinct words joined by spaces)."""
         total = len(body_words)
         if total != len(self.words):
             self.lists = {}
             lists = self.lists
             for number, found in enumerate(body_words):
-                for word in found:
+                for word in found.split():
                     ids = lists.get(word)
                     if ids is None:
                         ids = lists[word] = array("I")  # 4 bytes a product, not a list's 8 and an int each
@@ -161,9 +162,9 @@ class Postings:
         else:
             touched = set()
             for number, (old, new) in enumerate(zip(self.words, body_words)):
-                if old is new or old == new:
+                if old == new:
                     continue
-                before, after = set(old), set(new)
+                before, after = set(old.split()), set(new.split())
                 for word in before - after:
                     self.lists[word].remove(number)
                 for word in after - before:
@@ -186,7 +187,7 @@ class Postings:
 _postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
 
 
-def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
+def _postings_lists(body_words: list[str], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
     """(body word, its encoded product list) in word order: which products (by number) have each body word.
     The postings are kept for a next build of this process while ocop.parts remembers its pieces."""
     if not remembering():
@@ -195,10 +196,11 @@ def _postings_lists(body_words: list[list[str]], lang: str = LANGUAGES[0]) -> li
     return _postings_kept.setdefault(lang, Postings()).update(body_words)
 
 
-def _words_piece(language: Language, product: Product) -> tuple[list[str], bytes]:
-    """A product's body words in one language, with the digest of the story they came from."""
+def _words_piece(language: Language, product: Product) -> tuple[str, bytes]:
+    """A product's body words in one language, joined by spaces (one object, kept with the record by the
+    content cache), with the digest of the story they came from."""
     story = language.story(product)
-    return language.body_words(product, story), _text_key(story)
+    return " ".join(language.body_words(product, story)), _text_key(story)
 
 
 def _text_key(text: str) -> bytes:
