@@ -157,7 +157,7 @@ class Builder:
         try:
             outputs, written = self._render(env, texts, site, jobs, keys, todo, staging, state, old, config.jobs)
             remember_pieces(self.keep_content)  # for a next build of this process, if there is one
-            made = other_files(site, scope, texts, public, assets, image_files, old, state)
+            made = other_files(site, scope, texts, public, assets, image_files, old, state, self.cache.extras)
             self._other_files(made, old, outputs, written, staging, config.jobs)
             self._keep_content(save)
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]

@@ -89,13 +89,14 @@ class BuildCache:
         self._digests: dict[str, tuple[bytes, Path]] = {}  # the file's digest and content folder, by path
         self._markdown: dict[bytes, str] = {}
         self._records: dict[bytes, tuple] = {}  # (record, problems, Markdown keys) by what it was made from
+        self.extras: dict = {}  # kept for the later steps of a build, saved with the records (search postings)
         self._changed = False
         if self._file is not None:
             try:
                 with open(self._file, "rb") as file:  # read as it is unpickled, never whole in memory
-                    self._digests, self._markdown, self._records = pickle.load(file)
+                    self._digests, self._markdown, self._records, self.extras = pickle.load(file)
             except Exception:  # missing, unreadable or from another version: start empty
-                self._digests, self._markdown, self._records = {}, {}, {}
+                self._digests, self._markdown, self._records, self.extras = {}, {}, {}, {}
         self._used_digests: dict[str, tuple[bytes, Path]] = {}
         self._used_records: dict[bytes, tuple] = {}
         self._seen: list[bytes] = []  # the Markdown texts this build's records were made from
@@ -204,7 +205,7 @@ class BuildCache:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
             with open(temp, "wb") as file:  # written as it is made, never whole in memory
-                pickle.dump((self._used_digests, used_markdown, self._used_records), file,
+                pickle.dump((self._used_digests, used_markdown, self._used_records, self.extras), file,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, self._file)
             self._changed, self._size = False, len(self._markdown)

@@ -16,7 +16,7 @@ from .paths import PageJob
 from .qr import link_qr_path, qr_svg
 from .refdata import load_refdata
 from .render import product_qr_path, product_qr_target
-from .search import INDEX_PATH, is_search_file, search_indexes, use_word_store, used_words
+from .search import INDEX_PATH, is_search_file, search_indexes, use_postings, use_word_store, used_words
 from .site import Site
 from .state import BuildState, Output
 
@@ -26,9 +26,10 @@ def _digest(data: bytes) -> bytes:
 
 
 def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], assets: dict[str, bytes],
-                image_files: dict[str, tuple], old: dict[str, Output], state: BuildState) -> Iterator[OtherFile]:
+                image_files: dict[str, tuple], old: dict[str, Output], state: BuildState,
+                kept: dict) -> Iterator[OtherFile]:
     """(path, key, make) of every output file that is not a page (`jobs`: the public pages, for the sitemap),
-    in a fixed order. A set of files made together (the search index, open data, sitemap) is made only when
+    in a fixed order; `kept` is saved with the content cache (the search postings). A set of files made together (the search index, open data, sitemap) is made only when
     the builder comes to it, so that one set's bytes are in memory at a time."""
     config = site.config
     for name, data in assets.items():
@@ -49,6 +50,7 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
 
     def make_indexes() -> dict[str, bytes]:
         use_word_store(state.words)  # the stories' words as the last build found them
+        use_postings(kept.setdefault("postings", {}))
         try:
             return search_indexes(site, texts)
         finally:

@@ -50,10 +50,6 @@ def remember_pieces(on: bool) -> None:
         _pieces.clear()
 
 
-def remembering() -> bool:
-    return _remember[0]
-
-
 def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], given: Hashable = None) -> list[R]:
     """[make(r) for r in records], each piece kept on its record (`_pieces`: the content cache saves it with the
     record, so a new process takes the pieces of the records it did not make again as they were) and, while

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from .markup import plain_text
 from .models import PLACE_FORMATS_VI, Product
-from .parts import part_budget, per_record, remembering, split
+from .parts import part_budget, per_record, split
 from .paths import LANGUAGES
 from .site import Site
 from .text import fold
@@ -134,8 +134,8 @@ def _postings(ids: Sequence[int], total: int) -> str:
 
 
 class Postings:
-    """Which products (by number) have each body word, and each word's encoded list. Kept between the builds
-    of one process (serve): when the catalog has as many products as last time, only the words a product
+    """Which products (by number) have each body word, and each word's encoded list. Kept between builds
+    (use_postings): when the catalog has as many products as last time, only the words a product
     gained or lost are looked at again; the result is always that of a fresh count."""
 
     def __init__(self) -> None:
@@ -184,15 +184,19 @@ class Postings:
         return [(word, self.encoded[word]) for word in self.order]
 
 
-_postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build of this process left them
+_postings_kept: dict[str, Postings] = {}  # language -> its postings, as the last build left them (use_postings)
+
+
+def use_postings(store: dict[str, Postings]) -> None:
+    """Keep each language's postings in `store` (the content cache saves it with the records, whose search
+    words it holds: the same strings): the next build, in this process or another, looks again only at the
+    products whose words changed."""
+    global _postings_kept
+    _postings_kept = store
 
 
 def _postings_lists(body_words: list[str], lang: str = LANGUAGES[0]) -> list[tuple[str, str]]:
-    """(body word, its encoded product list) in word order: which products (by number) have each body word.
-    The postings are kept for a next build of this process while ocop.parts remembers its pieces."""
-    if not remembering():
-        _postings_kept.clear()
-        return Postings().update(body_words)
+    """(body word, its encoded product list) in word order: which products (by number) have each body word."""
     return _postings_kept.setdefault(lang, Postings()).update(body_words)
 
 

@@ -293,9 +293,10 @@ def test_a_file_saved_again_while_a_build_reads_it_is_not_kept_under_its_earlier
 
 def test_a_new_build_takes_the_unchanged_products_search_words_and_open_data_from_the_cache(tmp_path: Path,
                                                                                           monkeypatch):
-    """Each product's search words and open-data rows are kept with its record in the content cache: after one
-    story edit, the next one-shot build (a new builder, nothing of the last one in memory) makes them for the
-    edited product alone, and its output is the bytes of a clean build."""
+    """Each product's search words and open-data rows are kept with its record in the content cache, and so
+    are the search postings: after one story edit, the next one-shot build (a new builder, nothing of the last
+    one in memory) makes them for the edited product alone, encodes no word's product list again (the edit
+    changes no word), and its output is the bytes of a clean build."""
     root = project_copy(tmp_path)
     config = config_for(root, tmp_path / "out", tmp_path / "cache")
     Builder(keep_content=False).build(config)
@@ -305,8 +306,12 @@ def test_a_new_build_takes_the_unchanged_products_search_words_and_open_data_fro
     monkeypatch.setattr(search, "_words_piece", lambda language, product: (
         made.append((language.lang, product.slug)), words_piece(language, product))[1])
     monkeypatch.setattr(exports, "_json_item", lambda product: (made.append(("json", product.slug)), json_item(product))[1])
+    encoded: list[int] = []
+    postings = search._postings
+    monkeypatch.setattr(search, "_postings", lambda ids, total: (encoded.append(total), postings(ids, total))[1])
     report = Builder(keep_content=False).build(config)
     assert report.rendered > 0
     assert sorted(made) == [("en", "na-yen-son"), ("json", "na-yen-son"), ("vi", "na-yen-son")]
+    assert encoded == []
     Builder().build(config_for(root, tmp_path / "clean", None))
     assert read_tree(tmp_path / "out") == read_tree(tmp_path / "clean")
