@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from types import SimpleNamespace
 from pathlib import Path
@@ -117,7 +118,13 @@ def run_build(args: argparse.Namespace) -> int:
         from .builder import Builder
 
         config = config_from_args(args)
-        result = Builder(keep_content=False).build(config, keep=(config.content_dir, config.root))
+        # a build's objects last until it ends: the collector's passes over them found nothing to free and
+        # took a fifth of a one-edit build at 10,000 products (the workers collect as before)
+        gc.disable()
+        try:
+            result = Builder(keep_content=False).build(config, keep=(config.content_dir, config.root))
+        finally:
+            gc.enable()
     print_build(result, config)
     return 0
 

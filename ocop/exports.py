@@ -43,10 +43,16 @@ def product_record(product: Product) -> dict:
     }
 
 
+_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _json_item(product: Product) -> str:
-    """One product's object as json.dumps(..., indent=1) writes it inside the top-level list."""
-    text = json.dumps(product_record(product), ensure_ascii=False, indent=1, sort_keys=True)
-    return " " + text.replace("\n", "\n ")
+    """One product's object as json.dumps(..., indent=1, sort_keys=True) writes it inside the top-level list;
+    its values are all plain (text, numbers, null), each encoded by the C encoder (json's indenting encoder is
+    Python code that leaves a knot of closures behind for the collector at each call)."""
+    record = product_record(product)
+    lines = [f"  {_scalar_json(key)}: {_scalar_json(record[key])}" for key in sorted(record)]
+    return " {\n" + ",\n".join(lines) + "\n }"
 
 
 def _json_items(products: tuple[Product, ...]) -> list[bytes]:

@@ -57,7 +57,8 @@ def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> Iterator:
     try:
         count = max(workers * CHUNKS_PER_WORKER, len(items) // CHUNK_ITEMS)
         bounds = [len(items) * k // count for k in range(count + 1)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # the workers collect, even while this process does not (a one-shot build, ocop.cli; a serve rebuild)
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             for part in pool.imap(_run, list(zip(bounds, bounds[1:])), chunksize=1):
                 yield from part
     finally:
