@@ -15,6 +15,7 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 # Tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # what slugify makes, and leaves as it is
 
 
 def fold(text: str) -> str:
@@ -34,9 +35,13 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-@functools.lru_cache(maxsize=1 << 16)  # file and place names, met again on every rebuild in `serve`
 def slugify(text: str) -> str:
     """URL slug without diacritics: "Hữu Lũng" -> "huu-lung"."""
+    return text if _SLUG.fullmatch(text) else _slugify(text)  # a file name is most often a slug already
+
+
+@functools.lru_cache(maxsize=1 << 16)  # file and place names, met again on every rebuild in `serve`
+def _slugify(text: str) -> str:
     return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
