@@ -159,7 +159,6 @@ class Builder:
             remember_pieces(self.keep_content)  # for a next build of this process, if there is one
             made = other_files(site, scope, texts, public, assets, image_files, old, state, self.cache.extras)
             self._other_files(made, old, outputs, written, staging, config.jobs)
-            self._keep_content(save)
             source = env.loader.get_source(env, SW_TEMPLATE)[0]  # type: ignore[union-attr]
             for path, data in worker_files(site, source, outputs).items():  # kiosk/sw.js, kiosk/precache.json
                 outputs[path] = Output(_digest(data), b"", size=len(data))
@@ -176,9 +175,9 @@ class Builder:
             staging.commit(not trusted, written, removed)
         except BaseException:
             staging.discard()
-            if self.cache is not None:
-                self._keep_content(save)  # what was read stays read
             raise
+        finally:
+            self._keep_content(save)  # what was read stays read, with the pieces the records got
         state.fingerprints = {name: scope.fingerprint(name) for name in state.names}  # mostly known by now
         state.outputs, state.inputs, state.warnings = outputs, started.settled(), warnings
         state.version, state.settings, state.output_dir = version, settings, str(output_dir)

@@ -118,7 +118,7 @@ def run_build(args: argparse.Namespace) -> int:
         from .builder import Builder
 
         config = config_from_args(args)
-        # a build's objects last until it ends: the collector's passes over them found nothing to free and
+        # a build's objects last until it ends: the collector's passes over them found little to free and
         # took a fifth of a one-edit build at 10,000 products (the workers collect as before)
         gc.disable()
         try:

@@ -29,8 +29,9 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
                 image_files: dict[str, tuple], old: dict[str, Output], state: BuildState,
                 kept: dict) -> Iterator[OtherFile]:
     """(path, key, make) of every output file that is not a page (`jobs`: the public pages, for the sitemap),
-    in a fixed order; `kept` is saved with the content cache (the search postings). A set of files made together (the search index, open data, sitemap) is made only when
-    the builder comes to it, so that one set's bytes are in memory at a time."""
+    in a fixed order; `kept` is saved with the content cache (the search postings). A set of files made together
+    (the search index, open data, sitemap) is made only when the builder comes to it, so that one set's bytes
+    are in memory at a time."""
     config = site.config
     for name, data in assets.items():
         yield f"assets/{name}", _digest(data), lambda data=data: data
