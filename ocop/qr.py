@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
 
-def qr_modules(data: str) -> "np.ndarray":  # noqa: F821
+def qr_modules(data: str) -> "np.ndarray":
     """The symbol for `data` (error correction M) as a square array, True for a dark module."""
     import numpy as np  # imported when a code is made: a build with nothing new to encode does without them
     import zxingcpp

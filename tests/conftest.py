@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path

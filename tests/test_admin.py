@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, parse_html, write_files
+from conftest import ROOT, parse_html
 from ocop.admin import LABELS, PART_BYTES, VENDOR_DIR, bundle_bytes, bundle_parts, part_sizes
 from ocop.schema import PAGE, PRODUCER, PRODUCT
 from ocop.refdata import load_refdata

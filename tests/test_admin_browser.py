@@ -9,7 +9,6 @@ fails the test.
 from __future__ import annotations
 
 import base64
-import io
 import re
 import shutil
 from pathlib import Path

@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import deque
-from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PRODUCT, ROOT, TODAY, parse_html, tree_digest, write_files
+from conftest import PRODUCT, ROOT, TODAY, parse_html, tree_digest
 from ocop.cli import main
 
 S = "content/showroom.yaml"

@@ -369,7 +369,7 @@ def draw_caption(img: Image.Image, title: str) -> None:
         if box[2] - box[0] <= W - 200 or size <= 40:
             break
         size -= 4
-    tw, th = box[2] - box[0], box[3] - box[1]
+    tw = box[2] - box[0]
     d.text(((W - tw) / 2 - box[0], band_top + 28 - box[1]), title, font=font, fill=(35, 55, 35))
     small = load_font(34)
     label = "Hình minh hoạ · Danh mục mẫu OCOP Hữu Lũng"
