@@ -93,9 +93,16 @@ def report(problems, stream=None) -> None:
         print(problem, file=stream or sys.stderr)
 
 
+WARNINGS_SHOWN = 30  # a build lists this many warnings; `check` lists them all
+
+
 def print_build(result, config: Config) -> None:
-    """The closing lines of a build: warnings, what was made, and a warning when the site outgrows GitHub Pages."""
-    report(result.warnings)
+    """The closing lines of a build: warnings (the first WARNINGS_SHOWN), what was made, and a warning when the
+    site outgrows GitHub Pages."""
+    report(result.warnings[:WARNINGS_SHOWN])
+    if len(result.warnings) > WARNINGS_SHOWN:
+        print(f"… và {len(result.warnings) - WARNINGS_SHOWN} cảnh báo khác; xem hết bằng lệnh: python build.py check",
+              file=sys.stderr)
     if result.site is None:
         print(f"Không có gì thay đổi: {result.pages} trang trong {config.output_dir} vẫn như lần dựng trước"
               + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -327,6 +326,26 @@ def test_sample_builds_with_zero_warnings_from_the_command_line(tmp_path):
     assert "warning" not in run.stderr.lower() and "cảnh báo" not in run.stdout.lower(), run.stderr
     assert "Traceback" not in run.stderr
     assert len(list((out / "san-pham").glob("*/index.html"))) == 13
+
+
+def test_a_build_lists_the_first_30_warnings_and_says_how_many_more_check_shows(make_site, tmp_path, capsys):
+    """Hundreds of warnings would bury the build's result: it shows 30 and points to `check` for all of them."""
+    products = {}
+    for n in range(40):  # each with a field the schema does not know: a warning each
+        products[f"products/mat-ong-so-{n}.md"] = PRODUCT.replace(
+            "title: Mật ong rừng Hữu Liên", f"title: Mật ong rừng số {n}\nmau_sac: vàng").replace(
+            "HL-MO-0001", f"HL-MO-{n + 100:04d}")
+    content = make_site(products)
+    args = ["--content", str(content), "--today", TODAY]
+    assert main(["check", *args]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if ": warning: mau_sac: " in line]
+    assert len(listed) == 40
+    assert main(["build", "--output", str(tmp_path / "out"), *args]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if ": warning: " in line] == listed[:30]
+    assert "… và 10 cảnh báo khác; xem hết bằng lệnh: python build.py check" in err
+    assert main(["build", "--output", str(tmp_path / "out"), *args]) == 0  # nothing changed: the quick check
+    assert "… và 10 cảnh báo khác; xem hết bằng lệnh: python build.py check" in capsys.readouterr().err
 
 
 def test_two_builds_give_identical_bytes(tmp_path):
