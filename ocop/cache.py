@@ -105,6 +105,7 @@ class BuildCache:
         self._taken = 0
         self._moved = False  # whether a file read for the record being made had changed since prepare() hashed it
         self.files_key = b""  # the other files of the content folder (photos) as prepare() found them
+        self.entries: dict[str, list[tuple[str, str]]] = {}  # each section's files as prepare() found them
         self._size = len(self._markdown)
         markup.remember_rendered(self._markdown, self._seen)
 
@@ -119,8 +120,11 @@ class BuildCache:
         self.files_key = _other_files_key(content_dir)
         markup.remember_rendered(self._markdown, self._seen)
         todo = []
+        self.entries = {}
         for section in SECTIONS:
-            for _, path in find_entries(content_dir / section):
+            folder = str(content_dir / section)
+            self.entries[folder] = find_entries(folder)
+            for _, path in self.entries[folder]:
                 known = self._digests.get(path)
                 if known is not None and known[1] == content_dir and path in unchanged:
                     self._used_digests[path] = known
