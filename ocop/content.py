@@ -50,14 +50,13 @@ def find_entries(folder: Path | str) -> list[tuple[str, str]]:
     return entries
 
 
-def _entries(folder: Path, content_dir: Path, problems: list[Problem], found: list[tuple[str, str]] | None = None
-             ) -> list[tuple[str, str, str]]:
-    """(slug, path, rel) of every file of one section (`found`: its find_entries, when known); report a name
-    that makes no slug and two files that make the same one."""
+def _entries(found: list[tuple[str, str]], content_dir: Path, problems: list[Problem]) -> list[tuple[str, str, str]]:
+    """(slug, path, rel) of every file of one section, given its find_entries; report a name that makes no
+    slug and two files that make the same one."""
     result = []
     seen: dict[str, str] = {}
     above = os.path.join(str(content_dir.parent), "")  # the folder the names in messages start from, with its "/"
-    for name, path in find_entries(folder) if found is None else found:
+    for name, path in found:
         rel = _rel(path, above)
         slug = slugify(name)
         if not slug:
@@ -191,9 +190,9 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
     def records(section: str, make, fresh=lambda record: True) -> Iterator[tuple[str, object]]:
         """(slug, record) of each valid file of a section; `make(slug, source, found)` checks a file, and a
         record the cache gives is used when `fresh(record)`."""
-        folder = content_dir / section
-        listed = cache.entries.get(str(folder)) if cache else None  # as cache.prepare() found them
-        for slug, path, rel in _entries(folder, content_dir, problems, listed):
+        listed = cache.entries.get(str(content_dir / section)) if cache else None  # as cache.prepare() found them
+        for slug, path, rel in _entries(listed if listed is not None else find_entries(content_dir / section),
+                                        content_dir, problems):
             digest = cache.digest(path) if cache else None
             key, hit = cache.cached((section, slug, rel, digest, base)) if cache else (b"", None)
             if hit is None or hit[0] is None or not fresh(hit[0]):
