@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from .models import Product
 from .parts import part_budget, per_record, runs_of, split
-from .paths import LANGUAGES, localised
+from .paths import LANGUAGES, REDIRECT, localised
 from .site import Site
 
 
@@ -205,13 +205,13 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def sitemap_files(site: Site, jobs: list) -> Iterator[tuple[str, bytes]]:
-    """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page, in every language it is
-    made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's
+    """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page and redirects, in every
+    language it is made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's
     limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml,
     sitemap-2.xml, ... The files come one at a time, the parts first: each is made as it is needed."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: (job.page_path, job.context.get("languages", LANGUAGES))  # print pages: one language
-               for job in jobs if not job.path.endswith("404.html")}
+               for job in jobs if not job.path.endswith("404.html") and job.template != REDIRECT}
     room = min(SITEMAP_MAX_BYTES, part_budget()) - len(_URLSET) - len("</urlset>\n")
     lines = (_sitemap_entry(base, url_path, *entries[url_path]).encode("utf-8") for url_path in sorted(entries))
     made = (_URLSET.encode("utf-8") + b"".join(run) + b"</urlset>\n" for run in runs_of(lines, room, SITEMAP_MAX_URLS))

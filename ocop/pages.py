@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import Product
-from .paths import LANGUAGES, PageJob, in_language
+from .paths import LANGUAGES, REDIRECT, PageJob, in_language
 from .site import Site
 
 PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)
@@ -94,7 +94,7 @@ def page_jobs(site: Site) -> list[PageJob]:
     for p in site.products:
         made.append(PageJob(p.path + "index.html", "product.html", {"product": p}))
         if p.traceability:
-            made.append(PageJob(p.traceability.path + "index.html", "trace.html", {"product": p}))
+            made.append(PageJob(p.traceability.path + "index.html", REDIRECT, {"product": p}))
     made += paged_jobs("chu-the/", "producers.html", site.producers, {}, PRODUCERS_PER_PAGE, "producers")
     for producer in site.producers:
         made += paged_jobs(producer.path, "producer.html", site.products_by_producer[producer.slug], {"producer": producer})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 LANGUAGES = ("vi", "en")  # the first is the default, built at the root; the others under <lang>/
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
+REDIRECT = "redirect.html"  # the template of a page that only sends the reader on (not in the sitemap)
 KIOSK = "kiosk/"  # the kiosk keeps its other languages inside its own folder (kiosk/en/), under its offline worker
 
 

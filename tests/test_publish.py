@@ -143,14 +143,21 @@ def test_404_page_served_at_a_deep_path_has_working_links(published):
     assert {u: s for u, s in statuses.items() if s >= 400} == {}
 
 
-def test_traceability_qr_code_opens_the_published_page(published, page):
+def test_traceability_qr_code_opens_the_product_pages_traceability_section(published, page):
+    """As a phone does: the code read off the published product page opens that page's traceability section."""
     sitemap = ET.fromstring(fetch(published + "sitemap.xml")[2])
-    trace_url = next(loc.text for loc in sitemap.iter() if loc.tag.endswith("loc") and "/truy-xuat/" in loc.text and "/en/" not in loc.text)
-    assert trace_url.startswith(published) and fetch(trace_url)[0] == 200
-    page.goto(trace_url)
+    product_url = next(loc.text for loc in sitemap.iter() if loc.tag.endswith("loc") and "/san-pham/na-cai-kinh/" in loc.text
+                       and "/en/" not in loc.text)
+    page.goto(product_url)
     qr = page.locator("img.qr").first
     qr.evaluate("img => { img.style.width = '360px'; img.style.height = '360px'; }")
-    assert decode_qr_png(qr.screenshot()) == [trace_url]
+    [trace_url] = decode_qr_png(qr.screenshot())
+    assert trace_url == published + "truy-xuat/hl-na-ck-2025-0815/" and fetch(trace_url)[0] == 200
+    page.goto(trace_url)
+    page.wait_for_url(product_url + "#trace")
+    heading = page.locator("#trace")
+    assert heading.inner_text() == "Truy xuất nguồn gốc"
+    assert heading.evaluate("h => h.getBoundingClientRect().top") < 100  # scrolled to the section
 
 
 def test_workflow_passes_actionlint(tmp_path):

@@ -11,7 +11,7 @@ from conftest import parse_html
 
 BASE = "https://example.github.io/ocop-huu-lung/"
 PAGES = ["index.html", "san-pham/na-cai-kinh/index.html", "nhom/thuc-pham/index.html", "thong-ke/index.html",
-         "trang/du-lich-huu-lien/index.html", "truy-xuat/hl-na-ck-2025-0815/index.html"]
+         "trang/du-lich-huu-lien/index.html"]
 
 
 def json_ld(path: Path) -> dict:

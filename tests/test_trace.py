@@ -1,4 +1,5 @@
-"""Traceability pages, their QR codes (decoded with zbar) and the certificate status as of --today."""
+"""Traceability: the product page's section, the traceability address its QR code encodes (decoded with zbar) and
+the certificate status as of --today."""
 
 from __future__ import annotations
 
@@ -75,29 +76,52 @@ def test_product_page_qr_decodes_to_the_traceability_url(sample_output):
     assert (sample_output / "truy-xuat" / "hl-na-ck-2025-0815" / "index.html").is_file()
 
 
-def test_every_traceability_page_qr_points_at_itself(sample_output):
+def redirect_target(path: Path) -> str:
+    """Where a redirect page sends the reader: its refresh address, which its one link repeats."""
+    doc = parse_html(path)
+    refresh = doc.find("meta", **{"http-equiv": "refresh"}).attrs["content"]
+    delay, _, target = refresh.partition("; url=")
+    assert delay == "0"
+    assert [a.attrs["href"] for a in doc.find_all("a")] == [target]
+    assert doc.find("meta", name="robots").attrs["content"] == "noindex"
+    return target
+
+
+def test_every_traceability_address_opens_its_product_pages_traceability_section(sample_output):
     pages = sorted((sample_output / "truy-xuat").glob("*/index.html"))
     assert len(pages) == 13
-    for page in pages:
-        qrs = page_qrs(page)
-        assert len(qrs) == 1, page
-        assert decode_svg(qrs[0]) == [BASE + f"truy-xuat/{page.parent.name}/"]
+    sitemap = (sample_output / "sitemap.xml").read_text(encoding="utf-8")
+    for lang, root in (("vi", ""), ("en", "en/")):
+        for page in pages:
+            code = page.parent.name
+            redirect = sample_output / root / "truy-xuat" / code / "index.html"
+            target = redirect_target(redirect)
+            assert target.startswith(f"/ocop-huu-lung/{root}san-pham/") and target.endswith("/#trace"), target
+            product = sample_output / target.removeprefix("/ocop-huu-lung/").removesuffix("#trace") / "index.html"
+            doc = parse_html(product)
+            assert doc.find("html").attrs["lang"] == lang
+            section = doc.find("section", class_="trace")
+            assert section.find("code").text.lower() == code  # the product whose code the address names
+            qrs = page_qrs(product)
+            assert [decode_svg(svg) for svg in qrs] == [[BASE + f"truy-xuat/{code}/"]]
+            assert parse_html(redirect).find("link", rel="canonical").attrs["href"] == BASE + target.removeprefix(
+                "/ocop-huu-lung/").removesuffix("#trace")
+            assert f"/truy-xuat/{code}/" not in sitemap  # a redirect is not a page to index
 
 
 def test_qr_follows_the_base_url(make_site, build, tmp_path):
     code, _, err = build(make_site(), "--base-url", "https://ocop.example.org/huu-lung/")
     assert code == 0, err
     out = tmp_path / "output"
-    for page in (out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html", out / TRACE / "index.html"):
-        assert [decode_svg(svg) for svg in page_qrs(page)] == [["https://ocop.example.org/huu-lung/" + TRACE]]
-    doc = parse_html(out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html")
-    assert doc.find("figure", class_="qr-box").find("a").attrs["href"] == "/huu-lung/" + TRACE
+    page = out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html"
+    assert [decode_svg(svg) for svg in page_qrs(page)] == [["https://ocop.example.org/huu-lung/" + TRACE]]
+    assert redirect_target(out / TRACE / "index.html") == "/huu-lung/san-pham/mat-ong-rung-huu-lien/#trace"
 
 
-# --- The traceability page ------------------------------------------------------------------------------
+# --- The traceability section of the product page -------------------------------------------------------
 
 
-def test_trace_page_shows_product_producer_origin_certificate_journey(make_site, build, tmp_path):
+def test_traceability_section_shows_origin_producer_contact_journey_and_portal(make_site, build, tmp_path):
     product = PRODUCT.replace(
         "    - {date: 2025-03-01, stage: Thu hoạch, place: Hữu Liên}\n",
         "    - {date: 2025-03-01, stage: Thu hoạch, place: Hữu Liên, note: Quay mật bằng tay}\n"
@@ -106,21 +130,22 @@ def test_trace_page_shows_product_producer_origin_certificate_journey(make_site,
     )
     code, _, err = build(make_site({"products/mat-ong-rung-huu-lien.md": product}))
     assert code == 0, err
-    doc = parse_html(tmp_path / "output" / TRACE / "index.html")
-    text = doc.find("main").text
-    assert doc.find("h1").text == "Truy xuất nguồn gốc: Mật ong rừng Hữu Liên"
-    assert "HL-MO-0001" in text
-    assert "Hợp tác xã Mật ong Hữu Liên" in text and "02053712345" in text and "htx@example.vn" in text
-    assert doc.find("a", href="tel:02053712345") is not None
+    doc = parse_html(tmp_path / "output" / "san-pham" / "mat-ong-rung-huu-lien" / "index.html")
+    section = doc.find("section", class_="trace")
+    text = section.text
+    assert doc.find(id="trace").text == "Truy xuất nguồn gốc"
+    assert "HL-MO-0001" in text and "VietGAP" in text
     assert "Thôn Làng Bên, xã Hữu Liên, tỉnh Lạng Sơn" in text
-    assert [li.text for li in doc.find("ul", class_="badges").find_all("li")] == ["VietGAP"]
-    assert "1234/QĐ-UBND" in text and "15/08/2025" in text and "15/08/2028" in text  # date + 36 months
-    steps = doc.find("ol", class_="timeline").find_all("li")
+    assert "Hợp tác xã Mật ong Hữu Liên" in text and "02053712345" in text and "htx@example.vn" in text
+    assert section.find("a", href="tel:02053712345") is not None
+    assert section.find("a", href="/ocop-huu-lung/chu-the/htx-mat-ong-huu-lien/") is not None
+    steps = section.find("ol", class_="timeline").find_all("li")
     assert [s.find("time").attrs["datetime"] for s in steps] == ["2025-03-01", "2025-03-05"]
     assert "Thu hoạch" in steps[0].text and "Quay mật bằng tay" in steps[0].text and "Đóng chai" in steps[1].text
-    portal = doc.find("a", href="https://truyxuat.example.vn/hl-mo-0001")
+    portal = section.find("a", href="https://truyxuat.example.vn/hl-mo-0001")
     assert portal is not None and portal.text == "Xem trên hệ thống truy xuất"
-    assert doc.find("a", href="/ocop-huu-lung/san-pham/mat-ong-rung-huu-lien/") is not None
+    certificate = doc.find("section", class_="certificate").text
+    assert "1234/QĐ-UBND" in certificate and "15/08/2025" in certificate and "15/08/2028" in certificate
 
 
 def test_product_without_traceability_has_no_trace_page_and_no_qr(make_site, build, tmp_path):
@@ -165,7 +190,6 @@ def test_status_on_every_page_as_of_today(make_site, build, tmp_path, left, stat
     pages = {
         "product": out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html",
         "card": out / "san-pham" / "index.html",
-        "trace": out / TRACE / "index.html",
         "labels": out / "in-nhan" / "san-pham" / "index.html",
         "poster": out / "in-nhan" / "poster" / "san-pham" / "index.html",
     }
