@@ -206,9 +206,10 @@ _URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def sitemap_files(site: Site, jobs: list) -> Iterator[tuple[str, bytes]]:
     """sitemap.xml: the absolute URL of every page (render.PageJob) but the 404 page and redirects, in every
-    language it is made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past the protocol's
-    limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of sitemap-1.xml,
-    sitemap-2.xml, ... The files come one at a time, the parts first: each is made as it is needed."""
+    language it is made in, each with its language alternates (hreflang, x-default = the Vietnamese page). Past
+    the protocol's limits (50,000 URLs or 50 MB a file) or our own part_budget() it is a sitemap index of
+    sitemap-1.xml, sitemap-2.xml, ... The files come one at a time, the parts first: each is made as it is
+    needed."""
     base = site.config.origin + site.config.base_path
     entries = {job.url_path: (job.page_path, job.context.get("languages", LANGUAGES))  # print pages: one language
                for job in jobs if not job.path.endswith("404.html") and job.template != REDIRECT}
