@@ -8,7 +8,7 @@ import itertools
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -149,16 +149,16 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
                            take(attract, whole), take(list(refs), whole))
 
 
-def precache_list(order: Iterable[tuple[str, str]], sizes: Callable[[str], int | None]) -> list[str]:
+def precache_list(order: Iterable[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
     """The URLs of `order`, once each, while the total stays under PRECACHE_MAX_BYTES and PRECACHE_MAX_URLS;
-    one that would pass a limit is left out (the browser keeps it when it is first shown). `sizes` gives an
-    output file's size (None: no such file)."""
+    one that would pass a limit is left out (the browser keeps it when it is first shown). `sizes` gives each
+    output file's size."""
     taken: dict[str, None] = {}
     total = 0
     for url, target in order:
         if len(taken) >= PRECACHE_MAX_URLS:
             break
-        size = sizes(target)
+        size = sizes.get(target)
         if url in taken or size is None or total + size > PRECACHE_MAX_BYTES:
             continue
         taken[url] = None
@@ -177,7 +177,10 @@ def service_worker(base_path: str, source: str, versions: Mapping[str, bytes], p
     settings = {"cache": cache, "prefix": CACHE_PREFIX, "scope": base_path + PREFIX,
                 "precache": base_path + PRECACHE_PATH, "precached": len(precache), "runtime": RUNTIME_MAX}
     header = "// Tạo tự động khi dựng trang. Generated at build time.\nconst KIOSK = " + json.dumps(settings, indent=1) + ";\n"
-    listed = json.dumps({"cache": cache, "urls": precache}, indent=1) + "\n"
+    # json.dumps({"cache": cache, "urls": precache}, indent=1), written out: with an indent, json encodes in
+    # Python, value by value (a tenth of a serve rebuild at 1,000 products)
+    urls = "[\n  " + ",\n  ".join(map(json.dumps, precache)) + "\n ]" if precache else "[]"
+    listed = f'{{\n "cache": {json.dumps(cache)},\n "urls": {urls}\n}}\n'
     return {SW_PATH: (header + source).encode("utf-8"), PRECACHE_PATH: listed.encode("utf-8")}
 
 
@@ -194,8 +197,5 @@ def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
     versions.update((url, outputs[path].digest) for url, path in index)
     shelf = [p for p in site.products if p.slug in site.shelf]
     order = precache_order(refs, frame_pages(site), product_pages(shelf), product_pages(attract_products(site)), index)
-
-    def size(path: str) -> int | None:
-        out = outputs.get(path)
-        return None if out is None else out.size
-    return service_worker(base_path, source, versions, precache_list(order, size))
+    sizes = {path: out.size for path, out in outputs.items()}
+    return service_worker(base_path, source, versions, precache_list(order, sizes))

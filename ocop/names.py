@@ -51,6 +51,7 @@ _RECORDS = frozenset({Product, Producer, Page})  # the entities read from one fi
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 _NUMBERS = frozenset({int, float, bool, type(None)})
 _SCALARS = frozenset({int, bool, type(None), bytes})  # fingerprints kept by value (not floats: 0.0 == -0.0)
+_FLAGS = frozenset({int, bool, type(None)})  # values a context key writes out as they are
 _slug = operator.attrgetter("slug")
 _FIELDS: dict[type, tuple[str, ...] | None] = {}  # the field names of each dataclass met (None: not one)
 
@@ -166,6 +167,11 @@ class Scope:
         return known
 
     def _fingerprint(self, name: str) -> bytes:
+        base, body, _ = name.partition(BODY)
+        entity = self.entities.get(base)  # most names are of records: looked for first
+        if entity is not None:
+            return record_fingerprints(entity)[1 if body else 0] if type(entity) in _RECORDS \
+                else entity_fingerprint(entity)
         kind, _, key = name.partition(":")
         if kind == "template":
             return self.templates.get(key, MISSING)
@@ -183,23 +189,25 @@ class Scope:
             if item:
                 return fingerprint(value.get(item, MISSING)) if isinstance(value, Mapping) else MISSING
             return fingerprint(value)
-        name, body, _ = name.partition(BODY)
-        entity = self.entities.get(name)
-        if entity is None:
-            return MISSING
-        if type(entity) not in _RECORDS:
-            return entity_fingerprint(entity)
-        return record_fingerprints(entity)[1 if body else 0]
+        return MISSING
 
 
 def context_key(context: dict) -> bytes:
-    """What a page is given, by name (ocop.names.ident): "=product:na-hoa-lac" for a page of one record, else
-    "#" and the digest of the whole ident."""
-    if len(context) == 1:
-        (name, value), = context.items()
-        prefix = SLUG_NAMED.get(type(value))
-        if prefix is not None:
-            return f"={name}={prefix}{value.slug}".encode("utf-8")
+    """What a page is given, by name (ocop.names.ident): "=product=product:na-hoa-lac" for a page of one record
+    (and flags: "=has_search=True\0product=product:na-hoa-lac"), else "#" and the digest of the whole ident."""
+    if 0 < len(context) <= 3:
+        parts = []
+        for name in sorted(context):
+            value = context[name]
+            prefix = SLUG_NAMED.get(type(value))
+            if prefix is not None:
+                parts.append(f"{name}={prefix}{value.slug}")
+            elif type(value) in _FLAGS:
+                parts.append(f"{name}={value!r}")
+            else:
+                break
+        else:
+            return ("=" + "\0".join(parts)).encode("utf-8")
     return b"#" + hashlib.blake2b(repr(ident(context)).encode("utf-8"), digest_size=16).digest()
 
 
@@ -207,12 +215,16 @@ def job_keys(jobs: list[PageJob]) -> list[bytes]:
     """The key of each job: its template, language and context_key. A page's languages share one context,
     whose key is worked out once."""
     given: dict[int, bytes] = {}  # id(context) -> its key, while `jobs` holds every context
+    heads: dict[tuple[str, str], bytes] = {}  # (template, language) -> the start of their keys
     keys = []
     for job in jobs:
         context = given.get(id(job.context))
         if context is None:
             context = given[id(job.context)] = context_key(job.context)
-        keys.append(f"{job.template}\0{job.lang}\0".encode("utf-8") + context)
+        head = heads.get((job.template, job.lang))
+        if head is None:
+            head = heads[job.template, job.lang] = f"{job.template}\0{job.lang}\0".encode("utf-8")
+        keys.append(head + context)
     return keys
 
 

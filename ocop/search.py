@@ -223,8 +223,9 @@ def _numbers(site: Site) -> tuple[list, list, dict, dict]:
     return groups, communes, {g.slug: i for i, g in enumerate(groups)}, {c.slug: i for i, c in enumerate(communes)}
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")), without making an encoder for each of the
+# thousands of values an index holds
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _part(folder: str, kind: str, data: bytes) -> tuple[str, bytes]:
