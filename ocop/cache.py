@@ -173,10 +173,10 @@ class BuildCache:
         known = self._used_digests.get(path)
         return known[0] if known is not None else None
 
-    def cached(self, parts: tuple) -> tuple[bytes, tuple | None]:
+    def cached(self, parts: bytes) -> tuple[bytes, tuple | None]:
         """(key, (record, problems) or None) of the record made from `parts` (the file's digest and place, and
-        whatever else it is checked against)."""
-        key = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+        a digest of whatever else it is checked against)."""
+        key = hashlib.blake2b(parts, digest_size=16).digest()
         hit = self._used_records.get(key) or self._records.get(key)
         if hit is None:
             return key, None

@@ -184,8 +184,9 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
     changed, or (for a product) when its producer's record did.
     """
     problems: list[Problem] = []
-    base = (str(content_dir), hashlib.blake2b(repr(ref).encode("utf-8"), digest_size=16).digest(),
-            cache.files_key if cache else b"")  # what every record is checked against
+    ref_digest = hashlib.blake2b(repr(ref).encode("utf-8"), digest_size=16).digest()
+    base = hashlib.blake2b(repr((str(content_dir), ref_digest, cache.files_key if cache else b"")).encode("utf-8"),
+                           digest_size=16).digest()  # what every record is checked against, as one digest
 
     def records(section: str, make, fresh=lambda record: True) -> Iterator[tuple[str, object]]:
         """(slug, record) of each valid file of a section; `make(slug, source, found)` checks a file, and a
@@ -194,7 +195,8 @@ def load_catalog(content_dir: Path, ref: RefData, cache=None) -> tuple[Catalog |
         for slug, path, rel in _entries(listed if listed is not None else find_entries(content_dir / section),
                                         content_dir, problems):
             digest = cache.digest(path) if cache else None
-            key, hit = cache.cached((section, slug, rel, digest, base)) if cache else (b"", None)
+            key, hit = cache.cached(f"{section}\0{slug}\0{rel}\0".encode("utf-8") + (digest or b"") + base) \
+                if cache else (b"", None)
             if hit is None or hit[0] is None or not fresh(hit[0]):
                 def run() -> tuple[object, list[Problem]]:
                     source, found = cache.read_source(path, content_dir) if cache \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +70,15 @@ class RefData:
         return None
 
 
+@functools.lru_cache(maxsize=4)  # the same few files, read again at every rebuild of `serve`
+def _parse(text: str) -> object:
+    """What YAML makes of a data file's text (shared: never changed by its readers)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = _parse(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: không tìm thấy tệp dữ liệu") from None
     except yaml.YAMLError as exc:

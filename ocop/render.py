@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -40,12 +41,18 @@ def product_qr_target(product: object) -> str:
     return trace.path if trace else product.path  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=len(LANGUAGES))  # read again at every rebuild of `serve`
+def _parse(text: str) -> object:
+    """What YAML makes of a translation file's text (shared: never changed by its readers)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_translations(data_dir: Path, lang: str) -> NamedMap:
     """The interface text of one language, from data/i18n/<lang>.yaml (recorded as one name, text:<lang>: a
     change to it makes that language's pages again)."""
     path = data_dir / "i18n" / f"{lang}.yaml"
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = _parse(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: không đọc được tệp bản dịch: {exc}") from None
     if not isinstance(data, dict):
