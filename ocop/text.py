@@ -47,7 +47,22 @@ def _slugify(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)  # titles and names, sorted again on every rebuild in `serve`
 def sort_key(text: str) -> tuple:
-    """Key for Vietnamese alphabetical order: letters first (đ after d), then tones."""
+    """Key for Vietnamese alphabetical order: letters first (đ after d), then tones. A text of plain ASCII and
+    precomposed Vietnamese letters (almost every title) is keyed a character at a time from a table; any other
+    is decomposed (_decomposed_key), which gives the same key for the same text."""
+    letters: list[tuple[int, int | str]] = []
+    tones: list[int] = []
+    for ch in text.lower():
+        found = _CHAR_KEYS.get(ch)
+        if found is None:
+            return _decomposed_key(text)
+        letters += found[0]
+        tones += found[1]
+    return (tuple(letters), tuple(tones), text)
+
+
+def _decomposed_key(text: str) -> tuple:
+    """sort_key of any text, worked out on its decomposed (NFD) form."""
     letters: list[tuple[int, int | str]] = []
     tones: list[int] = []
     for ch in unicodedata.normalize("NFD", text.lower()):
@@ -72,6 +87,19 @@ def sort_key(text: str) -> tuple:
     return (tuple(letters), tuple(tones), text)
 
 
+def _char_keys() -> dict[str, tuple[tuple, tuple]]:
+    """(letters, tones) of each lowercase ASCII character and precomposed Vietnamese letter, on its own: in a
+    text of only these, each character's part of the key does not depend on its neighbours."""
+    chars = {chr(i) for i in range(0x20, 0x7F)} | set("\t\n\r\f\v")
+    for letter in ALPHABET:
+        base = unicodedata.normalize("NFD", letter)
+        chars |= {unicodedata.normalize("NFC", base + tone) for tone in ("", *_TONE_RANK)}
+    return {ch: _decomposed_key(ch)[:2] for ch in sorted(chars) if len(ch) == 1 and ch == ch.lower()}
+
+
+_CHAR_KEYS = _char_keys()
+
+
 def format_price(amount: int) -> str:
     """Price in đồng with dots between thousands: 250000 -> "250.000 ₫"."""
     return f"{amount:,}".replace(",", ".") + "\u00a0₫"
@@ -82,6 +110,7 @@ def format_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same certificate and journey dates come back on many pages
 def format_date(value: dt.date) -> str:
     """Date as dd/mm/yyyy."""
     return value.strftime("%d/%m/%Y")
