@@ -24,7 +24,7 @@ from dataclasses import fields, is_dataclass
 from .config import Config
 from .models import Commune, Group, Page, Producer, Product
 from .paths import PageJob
-from .site import Listing, ListingHead, Site
+from .site import Listing, ListingHead, NamedMap, Site
 
 MISSING = b"-"  # the fingerprint of a name that stands for nothing in this build
 
@@ -107,6 +107,8 @@ def fingerprint(value: object) -> bytes:
     """A short digest of ident(value)."""
     if type(value) in _SCALARS:  # a count, a flag, nothing (MISSING): met thousands of times
         return _scalar_fingerprint(value)
+    if type(value) is tuple and not value:  # no photos: a product's entry in site.pictures
+        return _scalar_fingerprint(())
     return hashlib.blake2b(repr(ident(value)).encode("utf-8"), digest_size=12).digest()
 
 
@@ -186,8 +188,10 @@ class Scope:
         if kind == "site":
             field, _, item = key.partition("/")
             value = getattr(self.site, field, MISSING)
-            if item:
-                return fingerprint(value.get(item, MISSING)) if isinstance(value, Mapping) else MISSING
+            if item:  # one key of a named map (a product's photos, say): met once for each product
+                if type(value) is NamedMap or isinstance(value, Mapping):
+                    return fingerprint(value.get(item, MISSING))
+                return MISSING
             return fingerprint(value)
         return MISSING
 
