@@ -3,7 +3,12 @@
 
 import sys
 
-from ocop.cli import main
+from ocop.quick import run
 
 if __name__ == "__main__":
+    shown = run(sys.argv[1:])  # the same build as last time with nothing changed: its lines, before anything loads
+    if shown is not None:
+        sys.exit(shown)
+    from ocop.cli import main
+
     sys.exit(main())

@@ -9,6 +9,7 @@ import sys
 from types import SimpleNamespace
 from pathlib import Path
 
+from . import quick
 from .config import Config, load_config
 from .errors import ContentErrors, SiteError, UsageError
 
@@ -93,29 +94,41 @@ def report(problems, stream=None) -> None:
         print(problem, file=stream or sys.stderr)
 
 
+class _Recorder:
+    """A stream that notes what is written to it on a shared tape (ocop.quick.Tape), as `stream` (1 or 2)."""
+
+    def __init__(self, tape: quick.Tape, stream: int) -> None:
+        self.tape, self.stream = tape, stream
+
+    def write(self, text: str) -> int:
+        self.tape.append((self.stream, text))
+        return len(text)
+
+
 WARNINGS_SHOWN = 30  # a build lists this many warnings; `check` lists them all
 
 
-def print_build(result, config: Config) -> None:
+def print_build(result, config: Config, out=None, err=None) -> None:
     """The closing lines of a build: warnings (the first WARNINGS_SHOWN), what was made, and a warning when the
-    site outgrows GitHub Pages."""
-    report(result.warnings[:WARNINGS_SHOWN])
+    site outgrows GitHub Pages (to stdout and stderr unless other streams are given)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    report(result.warnings[:WARNINGS_SHOWN], err)
     if len(result.warnings) > WARNINGS_SHOWN:
         print(f"… và {len(result.warnings) - WARNINGS_SHOWN} cảnh báo khác; xem hết bằng lệnh: python build.py check",
-              file=sys.stderr)
+              file=err)
     if result.site is None:
         print(f"Không có gì thay đổi: {result.pages} trang trong {config.output_dir} vẫn như lần dựng trước"
-              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""), file=out)
     else:
         print(f"Đã tạo {result.pages} trang ({len(result.site.products)} sản phẩm) vào {config.output_dir}: "
               f"dựng lại {result.rendered} trang, {len(result.changed)} tệp thay đổi"
-              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""))
+              + (f", {len(result.warnings)} cảnh báo" if result.warnings else ""), file=out)
     if result.too_big:
         from .output import PAGES_LIMIT
 
         print(f"Cảnh báo: trang web nặng {result.size / 1e9:.2f} GB, quá giới hạn {PAGES_LIMIT / 1e9:.0f} GB của "
               "GitHub Pages, nên sẽ không xuất bản được. Hãy bớt hoặc thu nhỏ ảnh (ảnh gốc nên dưới 2 MB), "
-              "hoặc chuyển sang một nơi lưu trữ web khác.", file=sys.stderr)
+              "hoặc chuyển sang một nơi lưu trữ web khác.", file=err)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -133,20 +146,47 @@ def run_build(args: argparse.Namespace) -> int:
         finally:
             gc.enable()
     print_build(result, config)
+    if config.use_cache:
+        remember_build(getattr(args, "argv", None), config)
     return 0
+
+
+def _stamp_file(config: Config) -> Path:
+    from .stamp import stamp_path, state_path
+
+    return stamp_path(state_path(config.cache_dir, config.output_dir.resolve()))
+
+
+def _unchanged_result(figures: dict) -> SimpleNamespace:
+    """A build's report made from the figures of its stamp (ocop.stamp): nothing rendered, nothing changed."""
+    from .output import PAGES_LIMIT
+
+    return SimpleNamespace(site=None, rendered=0, changed=[], too_big=figures["size"] > PAGES_LIMIT, **figures)
 
 
 def quick_check(config: Config) -> SimpleNamespace | None:
     """The last build's figures when nothing it read has changed (ocop.stamp), without loading the engine."""
     if not config.use_cache:
         return None
-    from .output import PAGES_LIMIT
-    from .stamp import stamp_path, state_path, unchanged
+    from .stamp import unchanged
 
-    figures = unchanged(stamp_path(state_path(config.cache_dir, config.output_dir.resolve())), config)
-    if figures is None:
-        return None
-    return SimpleNamespace(site=None, rendered=0, changed=[], too_big=figures["size"] > PAGES_LIMIT, **figures)
+    figures = unchanged(_stamp_file(config), config)
+    return None if figures is None else _unchanged_result(figures)
+
+
+def remember_build(argv: list[str] | None, config: Config) -> None:
+    """After a build run as `argv`: leave what the same command, run again with nothing changed, prints without
+    reading the settings (ocop.quick)."""
+    from .stamp import input_places, read
+
+    stamp = _stamp_file(config)
+    found = read(stamp) if argv is not None else None
+    if found is None:
+        return
+    (code, _, output, inputs, _), figures = found
+    tape: quick.Tape = []
+    print_build(_unchanged_result(figures), config, _Recorder(tape, 1), _Recorder(tape, 2))
+    quick.remember(argv, str(stamp), *input_places(config), code, inputs, output, tape)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -228,7 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     debug = "--debug" in argv
     try:
+        shown = quick.run(argv)  # the same build as last time, nothing changed (build.py checks this sooner)
+        if shown is not None:
+            return shown
         args = make_parser().parse_args(argv)
+        args.argv = argv
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"Lỗi cách dùng: {exc}\nXem: python build.py --help", file=sys.stderr)

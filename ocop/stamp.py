@@ -4,7 +4,8 @@ After every build the builder leaves a stamp beside its build state: the (size, 
 file, of the engine's code and of the libraries that shape the output, the settings, the output folder's
 identity, and the closing figures of that build. When all of them are still the same, `build` prints
 those figures and stops: nothing it could make would differ. Anything else (a missing or unreadable
-stamp included) goes the normal way through the build state. Standard library only, on purpose.
+stamp included) goes the normal way through the build state. Standard library only, on purpose. (The same
+command run again is checked sooner still, before the settings are read: ocop.quick.)
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.util
 import os
 import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# the libraries whose version shapes the output: import names (their installed files are stamped, not
-# imported) and distribution names (their versions are in code_version)
-LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "yaml", "PIL", "zxingcpp", "frontmatter")
+from .quick import code_stamps, file_stamps, folder_id
+
+# the distribution names of the libraries whose version shapes the output (ocop.quick.LIBRARIES): their
+# versions are in code_version
 DISTRIBUTIONS = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "pillow", "zxing-cpp", "python-frontmatter")
 
 
@@ -42,61 +43,15 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def folder_id(folder: Path) -> tuple[int, int, int]:
-    """(device, inode, change time) of a folder, zeros when there is none: another folder put in its place has
-    another change time even where the system gives it the inode number of the one it replaced."""
-    try:
-        st = os.stat(folder)
-    except OSError:
-        return (0, 0, 0)
-    return (st.st_dev, st.st_ino, st.st_ctime_ns)
-
-
-def file_stamps(folders: list[Path], files: list[Path] = ()) -> dict[str, tuple[int, int]]:  # type: ignore[assignment]
-    """{path: (size, mtime in ns)} of every file under `folders`, and of `files` that exist."""
-    found: dict[str, tuple[int, int]] = {}
-
-    def walk(folder: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path)
-            elif entry.is_file():
-                st = entry.stat()
-                found[entry.path] = (st.st_size, st.st_mtime_ns)
-
-    for folder in folders:
-        walk(str(folder))
-    for path in files:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        found[str(path)] = (st.st_size, st.st_mtime_ns)
-    return found
+def input_places(config) -> tuple[list[str], list[str]]:
+    """The folders and files a build reads: content, templates, assets, data and the settings."""
+    settings = config.config_path or config.root / "site.toml"
+    return [str(f) for f in (config.content_dir, config.templates_dir, config.assets_dir, config.data_dir)], [str(settings)]
 
 
 def input_files(config) -> dict[str, tuple[int, int]]:
-    """(size, mtime in ns) of every file a build reads: content, templates, assets, data and the settings."""
-    settings = config.config_path or config.root / "site.toml"
-    return file_stamps([config.content_dir, config.templates_dir, config.assets_dir, config.data_dir], [settings])
-
-
-def code_stamps() -> dict[str, tuple[int, int]]:
-    """(size, mtime) of the engine's modules and of each output-shaping library's top file (an upgrade
-    rewrites it)."""
-    tops = []
-    for name in LIBRARIES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        tops.append(Path(spec.origin) if spec is not None and spec.origin else Path(name))
-    return {path: stamp for path, stamp in file_stamps([Path(__file__).parent], tops).items()
-            if not path.endswith(".pyc")}
+    """(size, mtime in ns) of every file a build reads (input_places)."""
+    return file_stamps(*input_places(config))
 
 
 def settings_key(config) -> bytes:
@@ -155,12 +110,21 @@ def save(path: Path, stamp: Stamp, figures: dict) -> None:
         pass
 
 
-def unchanged(path: Path, config) -> dict | None:
-    """The figures of the last build when nothing it read has changed since, else None."""
+def read(path: Path) -> tuple[tuple, dict] | None:
+    """(what the stamp recorded, the closing figures) of a saved stamp, or None."""
     try:
         record, figures = pickle.loads(path.read_bytes())
     except Exception:  # missing, corrupt, or from other code: the build decides
         return None
+    return record, figures
+
+
+def unchanged(path: Path, config) -> dict | None:
+    """The figures of the last build when nothing it read has changed since, else None."""
+    found = read(path)
+    if found is None:
+        return None
+    record, figures = found
     now = take(config)
     same = record == (now.code, now.settings, now.output_dir, now.inputs, folder_id(Path(now.output_dir)))
     return figures if same else None
