@@ -137,10 +137,11 @@ def run(argv: list[str]) -> int | None:
         if (_file_id(stamp) != stamp_id or folder_id(output) != output_id or code_stamps() != code
                 or file_stamps(folders, files) != inputs):
             return None
+        lines = [(sys.stdout if stream == 1 else sys.stderr, str(text)) for stream, text in tape]
     except Exception:  # a missing, unreadable or odd record: the normal way decides
         return None
-    for stream, text in tape:
-        (sys.stdout if stream == 1 else sys.stderr).write(text)
+    for stream, text in lines:
+        stream.write(text)
     return 0
 
 
