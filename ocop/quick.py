@@ -130,7 +130,7 @@ def run(argv: list[str]) -> int | None:
             return None
         key, where = found
         with open(where, "rb") as file:
-            record = marshal.load(file)
+            record = marshal.loads(file.read())  # (marshal.load reads a file a few bytes at a time)
         if type(record) is not tuple or len(record) != 10 or record[0] != key:
             return None
         _, stamp, stamp_id, folders, files, inputs, code, output, output_id, tape = record
@@ -157,7 +157,7 @@ def remember(argv: list[str], stamp: str, folders: list[str], files: list[str], 
     try:
         temp = f"{where}.{os.getpid()}.tmp"
         with open(temp, "wb") as file:
-            marshal.dump(record, file)
+            file.write(marshal.dumps(record))
         os.replace(temp, where)
     except (OSError, ValueError):
         pass
