@@ -149,20 +149,20 @@ def precache_order(refs: Mapping[str, tuple[tuple[str, str], ...]], frame: list[
                            take(attract, whole), take(list(refs), whole))
 
 
-def precache_list(order: Iterable[tuple[str, str]], sizes: Mapping[str, int]) -> list[str]:
+def precache_list(order: Iterable[tuple[str, str]], outputs: Mapping) -> list[str]:
     """The URLs of `order`, once each, while the total stays under PRECACHE_MAX_BYTES and PRECACHE_MAX_URLS;
-    one that would pass a limit is left out (the browser keeps it when it is first shown). `sizes` gives each
-    output file's size."""
+    one that would pass a limit is left out (the browser keeps it when it is first shown). `outputs` gives each
+    output file (its .size)."""
     taken: dict[str, None] = {}
     total = 0
     for url, target in order:
         if len(taken) >= PRECACHE_MAX_URLS:
             break
-        size = sizes.get(target)
-        if url in taken or size is None or total + size > PRECACHE_MAX_BYTES:
+        out = outputs.get(target)
+        if url in taken or out is None or total + out.size > PRECACHE_MAX_BYTES:
             continue
         taken[url] = None
-        total += size
+        total += out.size
     return sorted(taken)
 
 
@@ -189,13 +189,18 @@ def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
     base_path = site.config.base_path
     products = product_pages(site.products)  # the rest of the kiosk in catalog order, then its other pages
     refs = {path: outputs[path].refs for path in products if path in outputs}
-    refs.update((path, outputs[path].refs) for path in sorted(path for path, out in outputs.items()
-                                                               if out.refs and path not in refs))
+    pages, searched = [], []  # one pass over every output: the other kiosk pages, the search files
+    for path, out in outputs.items():
+        if out.refs:
+            if path not in refs:
+                pages.append(path)
+        elif is_search_file(path):
+            searched.append(path)
+    refs.update((path, outputs[path].refs) for path in sorted(pages))
     named = set(itertools.chain.from_iterable(refs.values()))  # (URL, file) pairs: many pages name the same
     versions = {url: outputs[target].digest for url, target in named if target in outputs}
-    index = [(base_path + path, path) for path in sorted(p for p in outputs if is_search_file(p))]  # search works offline
+    index = [(base_path + path, path) for path in sorted(searched)]  # search works offline
     versions.update((url, outputs[path].digest) for url, path in index)
     shelf = [p for p in site.products if p.slug in site.shelf]
     order = precache_order(refs, frame_pages(site), product_pages(shelf), product_pages(attract_products(site)), index)
-    sizes = {path: out.size for path, out in outputs.items()}
-    return service_worker(base_path, source, versions, precache_list(order, sizes))
+    return service_worker(base_path, source, versions, precache_list(order, outputs))
