@@ -8,7 +8,6 @@ builds and the tests run exactly as before; the results are the same either way.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 
@@ -30,7 +29,11 @@ def cpu_count() -> int:
 def worker_count(items: int, jobs: int = 0) -> int:
     """How many processes to use for `items` pieces of work (`jobs` 0: every core, 1: this process only)."""
     jobs = jobs or cpu_count()
-    if jobs <= 1 or items < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or items < MIN_ITEMS:
+        return 1
+    import multiprocessing  # only when workers may start: a one-edit build seldom does (15 ms of imports)
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(jobs, items // (MIN_ITEMS // 2))
 
@@ -51,6 +54,8 @@ def map_in_order(func: Callable, items: Sequence, jobs: int = 0) -> Iterator:
     if workers <= 1:
         yield from (func(item) for item in items)
         return
+    import multiprocessing
+
     global _task
     _task = (func, items)
     gc.freeze()  # what the workers inherit is never collected by them: no copies of it made by their collector
