@@ -11,4 +11,4 @@ if __name__ == "__main__":
         sys.exit(shown)
     from ocop.cli import main
 
-    sys.exit(main())
+    sys.exit(main(checked=True))

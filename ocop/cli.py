@@ -261,14 +261,15 @@ def run_kiosk(args: argparse.Namespace) -> int:
 COMMANDS = {"kiosk": run_kiosk, "build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; bad input gives a message and an exit code, never a traceback."""
+def main(argv: list[str] | None = None, checked: bool = False) -> int:
+    """Run one command; bad input gives a message and an exit code, never a traceback. `checked`: the caller
+    has already tried ocop.quick.run on the same command line (build.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     debug = "--debug" in argv
     try:
-        shown = quick.run(argv)  # the same build as last time, nothing changed (build.py checks this sooner)
+        shown = None if checked else quick.run(argv)  # the same build as last time, nothing changed
         if shown is not None:
             return shown
         args = make_parser().parse_args(argv)
