@@ -60,8 +60,15 @@ def paged_jobs(base: str, template: str, products: tuple, context: dict, per: in
 
 
 def print_sets(site: Site) -> list[tuple[str, str, object, tuple[Product, ...]]]:
-    """(kind, path below in-nhan/, listing or None, products) of every set of labels and posters to print."""
-    sets = [("all", "san-pham/", None, site.products)]
+    """(kind, path below in-nhan/, listing or None, products) of every set of labels and posters to print: the
+    whole catalog while it fits on one print page (a larger one is printed by listing), the products on the
+    showroom's shelf, then each star level, group and commune."""
+    sets: list[tuple[str, str, object, tuple[Product, ...]]] = []
+    if len(site.products) <= LABELS_PER_PAGE:
+        sets.append(("all", "san-pham/", None, site.products))
+    shelf = tuple(p for p in site.products if p.slug in site.shelf)
+    if shelf:
+        sets.append(("shelf", "quay-hang/", None, shelf))
     sets += [(listing.kind, listing.path, listing, listing.products)
              for listing in site.star_levels + site.groups + site.communes if listing.products]
     return sets
@@ -81,7 +88,7 @@ def print_jobs(site: Site) -> list[PageJob]:
     made = [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels", **only}),
             PageJob("in-nhan/poster/index.html", "print_index.html", {"sets": counts, "what": "posters", **only})]
     for kind, path, listing, products in sets:
-        context = {"listing": listing, "set_path": path, "per_sheet": LABELS_PER_SHEET, **only}
+        context = {"listing": listing, "set_kind": kind, "set_path": path, "per_sheet": LABELS_PER_SHEET, **only}
         made += paged_jobs("in-nhan/" + path, "labels.html", products, context, LABELS_PER_PAGE)
         made += paged_jobs("in-nhan/poster/" + path, "posters.html", products, context)
     return made

@@ -117,6 +117,14 @@ def test_kiosk_marks_shelf_products_and_labels_show_the_counter_price(shop):
     labels = {label.attrs["data-slug"]: label.find("p", class_="label-price").text
               for label in parse_html(output / "in-nhan/san-pham/index.html").find_all("article", class_="label")}
     assert labels == {"mat-ong-rung-huu-lien": "230.000 ₫ / chai 500 ml", "mat-ong-bac-ha": "250.000 ₫ / chai 500 ml"}
+    # the shelf's own print set: its products only, at the counter price, named on the print index
+    shelf_labels = parse_html(output / "in-nhan/quay-hang/index.html")
+    assert "Sản phẩm bày bán ở quầy" in shelf_labels.find("h1").text
+    assert [(label.attrs["data-slug"], label.find("p", class_="label-price").text)
+            for label in shelf_labels.find_all("article", class_="label")] == [("mat-ong-rung-huu-lien", "230.000 ₫ / chai 500 ml")]
+    rows = {row.find("th").text.strip(): row.find("td").text for row in parse_html(output / "in-nhan/index.html").find_all("tr")[1:]}
+    assert rows["Sản phẩm bày bán ở quầy"] == "1" and rows["Tất cả sản phẩm"] == "2"
+    assert (output / "in-nhan/poster/quay-hang/index.html").is_file()
 
 
 def test_out_of_stock_is_shown_and_cannot_be_added(make_site, build, tmp_path):
