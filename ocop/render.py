@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from pathlib import Path
 from types import CodeType
@@ -264,7 +265,7 @@ def render_page(env: RecordingEnvironment, texts: dict[str, NamedMap], site: Sit
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"templates/{exc.name}: không tìm thấy tệp mẫu") from None
     except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise TemplateError(f"templates/{job.template}{_template_line(exc)}: khi tạo {job.path}: {exc}") from None
+        raise TemplateError(f"templates/{_template_place(exc, env, job.template)}: khi tạo {job.path}: {exc}") from None
     finally:
         env.reads = NamedMap.reads = None
     return tidy(html).encode("utf-8"), frozenset(reads)
@@ -284,13 +285,16 @@ def tidy(html: str) -> str:
                    for i, piece in enumerate(pieces))
 
 
-def _template_line(exc: Exception) -> str:
-    """':12' for the innermost template frame of a rendering error, if any."""
+def _template_place(exc: Exception, env: RecordingEnvironment, name: str) -> str:
+    """"partials/macros.html:12": the template file and line of the innermost template frame of a rendering
+    error (a macro's own file, not the page's), else `name`."""
+    place = name
+    folders = [os.path.join(os.path.abspath(folder), "") for folder in getattr(env.loader, "searchpath", ())]
     tb = exc.__traceback__
-    line = ""
     while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith(".html"):
-            line = f":{tb.tb_lineno}"
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            inside = [filename[len(folder):] for folder in folders if filename.startswith(folder)]
+            place = f"{inside[0] if inside else os.path.basename(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
-    return line
+    return place

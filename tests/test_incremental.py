@@ -315,3 +315,26 @@ def test_a_new_build_takes_the_unchanged_products_search_words_and_open_data_fro
     assert encoded == []
     Builder().build(config_for(root, tmp_path / "clean", None))
     assert read_tree(tmp_path / "out") == read_tree(tmp_path / "clean")
+
+
+def test_a_template_error_names_the_file_and_line_where_it_is_and_keeps_the_output(tmp_path: Path):
+    """A mistake inside a macro is reported at the macro's own file and line (not the page's template), and the
+    last good output stays as it was."""
+    import pytest
+
+    from ocop.errors import SiteError
+
+    root = project_copy(tmp_path)
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    Builder().build(config)
+    before = read_tree(tmp_path / "out")
+    macros = root / "templates/partials/macros.html"
+    lines = macros.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if '<li class="card">' in line)
+    edit(macros, '<li class="card">', '<li class="card">{{ missing_field.name }}')
+    with pytest.raises(SiteError) as raised:
+        Builder().build(config)
+    message = str(raised.value)
+    assert message.startswith(f"templates/partials/macros.html:{number}: khi tạo "), message
+    assert "missing_field" in message
+    assert read_tree(tmp_path / "out") == before
