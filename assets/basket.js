@@ -158,30 +158,11 @@
     return order;
   }
 
-  function drawQr(target, payload, label) {
-    var qr = window.qrcode(0, "M");
-    qr.addData(payload);
-    qr.make();
-    var n = qr.getModuleCount();
-    var quiet = 4;
-    var size = n + 2 * quiet;
-    var path = "";
-    for (var row = 0; row < n; row++) {
-      for (var col = 0; col < n; col++) {
-        if (qr.isDark(row, col)) path += "M" + (col + quiet) + " " + (row + quiet) + "h1v1h-1z";
-      }
-    }
-    target.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + size + " " + size +
-      '" shape-rendering="crispEdges" aria-hidden="true"><rect width="' + size + '" height="' + size +
-      '" fill="#fff"/><path fill="#000" d="' + path + '"/></svg>';
-    target.setAttribute("aria-label", label);
-  }
-
   function pay() {
     if (!account || !basket.lines.length) return;
     var order = record();
     var payload = window.VietQR.payload(account.bin, account.number, order.total, "OCOP " + order.code);
-    drawQr(find("[data-pay-code]", payDialog), payload,
+    window.kioskQr(find("[data-pay-code]", payDialog), payload,  // drawn by kiosk.js
            text.qr.replace("{amount}", money(order.total)).replace("{code}", order.code));
     find("[data-pay-amount]", payDialog).textContent = money(order.total);
     find("[data-pay-order]", payDialog).textContent = order.code;

@@ -122,6 +122,32 @@
     if ((e.ctrlKey || e.metaKey) && ["+", "-", "=", "0"].indexOf(e.key) !== -1) e.preventDefault();
   });
 
+  // QR codes drawn here from their text (qrcode.js): the outside addresses of a product page (data-qr) and the
+  // basket's payment code. One dark run of a row is one line of the path, as the build draws its own codes.
+  function drawQr(target, text, label) {
+    if (!window.qrcode) return;
+    var qr = window.qrcode(0, "M");
+    qr.addData(text);
+    qr.make();
+    var n = qr.getModuleCount(), quiet = 4, size = n + 2 * quiet, path = "";
+    for (var row = 0; row < n; row++) {
+      for (var col = 0; col < n; col++) {
+        if (!qr.isDark(row, col)) continue;
+        var start = col;
+        while (col + 1 < n && qr.isDark(row, col + 1)) col++;
+        path += "M" + (start + quiet) + " " + (row + quiet + 0.5) + "h" + (col - start + 1);
+      }
+    }
+    target.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + size + " " + size +
+      '" shape-rendering="crispEdges" aria-hidden="true"><rect width="' + size + '" height="' + size +
+      '" fill="#fff"/><path stroke="#000" d="' + path + '"/></svg>';
+    target.setAttribute("aria-label", label);
+  }
+  window.kioskQr = drawQr;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-qr]"), function (code) {
+    drawQr(code, code.getAttribute("data-qr"), code.getAttribute("aria-label"));
+  });
+
   // Offline: the service worker precaches every kiosk page, style, script and photo on first load.
   if ("serviceWorker" in navigator) {
     var hadController = Boolean(navigator.serviceWorker.controller);

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 
 from .admin import ADMIN, admin_pages, bundle_info, bundle_outputs
 from .exports import products_csv_files, products_json_files, robots_txt, sitemap_files
-from .kiosk import outside_links
 from .names import BODY, Scope, fingerprint, ident
 from .parts import Batch, OtherFile, file_set, numbered
 from .paths import PageJob
-from .qr import link_qr_path, qr_svg
+from .qr import qr_svg
 from .refdata import load_refdata
 from .render import product_qr_path, product_qr_target
 from .search import INDEX_PATH, is_search_file, search_indexes, use_postings, use_word_store, used_words
@@ -43,8 +42,6 @@ def other_files(site: Site, scope: Scope, texts: dict, jobs: list[PageJob], asse
     for p in site.products:
         target = origin + product_qr_target(p)
         yield product_qr_path(p), target.encode("utf-8"), Batch(qr_svg, target)
-    for url in outside_links(site):
-        yield link_qr_path(url), url.encode("utf-8"), Batch(qr_svg, url)
     entities = [scope.fingerprint(name) + scope.fingerprint(name + BODY) for name in sorted(scope.entities)]
     catalog = _digest(b"".join([repr(ident(site.products)).encode("utf-8"), *entities,  # the order, what each is
                                 *[scope.fingerprint("text:" + lang) for lang in sorted(texts)]]))

@@ -43,11 +43,6 @@ def outside_of(product) -> list[tuple[str, str]]:
     return outside
 
 
-def outside_links(site: Site) -> list[str]:
-    """Every outside address a kiosk page shows as a QR code, once each, sorted."""
-    return sorted({url for p in site.products for _, url in outside_of(p)})
-
-
 def kiosk_listings(listings: tuple[Listing, ...]) -> tuple[Listing, ...]:
     """The listings worth a tile on a touch screen: those with products."""
     return tuple(listing for listing in listings if listing.products)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,7 +46,3 @@ def qr_svg(data: str) -> bytes:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
             f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path stroke="#000" d="{"".join(runs)}"/></svg>\n').encode("ascii")
 
-
-def link_qr_path(url: str) -> str:
-    """Where the QR code of an outside link (a shop, a portal) is published: one file per address."""
-    return f"qr/{hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]}.svg"

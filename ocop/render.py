@@ -20,7 +20,6 @@ from .paths import LANGUAGES, LOCALES, PageJob, is_page, localised
 from .errors import ConfigError, TemplateError
 from .kiosk import outside_of, unlinked
 from .markup import rebase_links
-from .qr import link_qr_path
 from .names import BODY_FIELDS
 from .recording import RecordingEnvironment, fragment_key
 from .site import NamedMap, Site
@@ -188,9 +187,9 @@ def make_environment(config: Config, assets: dict[str, str]) -> RecordingEnviron
             url(product_qr_path(product)), alt, QR_SIZE, QR_SIZE)  # type: ignore[arg-type]
 
     def link_qr(link: str, alt: str) -> Markup:
-        """The QR code of an outside address (a shop, a portal), one file per address."""
-        return Markup('<img class="qr" src="{}" alt="{}" width="{}" height="{}">').format(
-            url(link_qr_path(link)), alt, QR_SIZE, QR_SIZE)
+        """The QR code of an outside address (a shop, a portal), drawn in the kiosk by its own script from the
+        address (assets/kiosk.js): no file per address to make, publish and precache."""
+        return Markup('<span class="qr" role="img" aria-label="{}" data-qr="{}"></span>').format(alt, link)
 
     def kiosk_outside(product: object) -> list[tuple[str, str]]:
         """(label, address) of the outside links a kiosk product page shows as QR codes."""
