@@ -110,8 +110,10 @@ class Builder:
         self.cache: BuildCache | None = None  # the content read by earlier builds of this process
         self.unsaved: tuple | None = None  # (state file, stamp, figures, made) of a build not saved yet (save=False)
 
-    def build(self, config: Config, keep: tuple[Path, ...] = (), save: bool = True) -> BuildReport:
+    def build(self, config: Config, keep: tuple[Path, ...] = (), save: bool = True, started: Stamp | None = None
+              ) -> BuildReport:
         """Make or keep every output file; raise SiteError (ContentErrors, TemplateError) on bad input.
+        `started`: the stamp of the inputs as they were just found (ocop.stamp.take), if one was taken.
 
         `save=False` (serve) leaves the state, the stamp and the content cache in memory until save(): the
         files of the last saved state are removed before the output changes, so a process that stops before
@@ -121,7 +123,7 @@ class Builder:
         state = self.state if self.state is not None else load_state(where)
         version, settings = code_version(), config_fingerprint(config) + str(config.today).encode()
         trusted = state.matches(version, settings, output_dir)
-        started = take_stamp(config)
+        started = started or take_stamp(config)
         if trusted and started.inputs == state.inputs:
             return self._finish(started, where, state, None, [], 0, state.warnings, save, False)
         if not trusted:

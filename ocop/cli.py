@@ -133,7 +133,7 @@ def print_build(result, config: Config, out=None, err=None) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     config = config_from_args(args, account=False)
-    result = quick_check(config)
+    result, started = quick_check(config)
     if result is None:
         from .builder import Builder
 
@@ -142,7 +142,7 @@ def run_build(args: argparse.Namespace) -> int:
         # took a fifth of a one-edit build at 10,000 products (the workers collect as before)
         gc.disable()
         try:
-            result = Builder(keep_content=False).build(config, keep=(config.content_dir, config.root))
+            result = Builder(keep_content=False).build(config, keep=(config.content_dir, config.root), started=started)
         finally:
             gc.enable()
     print_build(result, config)
@@ -164,14 +164,14 @@ def _unchanged_result(figures: dict) -> SimpleNamespace:
     return SimpleNamespace(site=None, rendered=0, changed=[], too_big=figures["size"] > PAGES_LIMIT, **figures)
 
 
-def quick_check(config: Config) -> SimpleNamespace | None:
-    """The last build's figures when nothing it read has changed (ocop.stamp), without loading the engine."""
+def quick_check(config: Config) -> tuple[SimpleNamespace | None, object]:
+    """(the last build's figures if nothing it read changed, without loading the engine; the stamp taken)."""
     if not config.use_cache:
-        return None
+        return None, None
     from .stamp import unchanged
 
-    figures = unchanged(_stamp_file(config), config)
-    return None if figures is None else _unchanged_result(figures)
+    figures, started = unchanged(_stamp_file(config), config)
+    return (None if figures is None else _unchanged_result(figures)), started
 
 
 def remember_build(argv: list[str] | None, config: Config) -> None:

@@ -119,12 +119,13 @@ def read(path: Path) -> tuple[tuple, dict] | None:
     return record, figures
 
 
-def unchanged(path: Path, config) -> dict | None:
-    """The figures of the last build when nothing it read has changed since, else None."""
+def unchanged(path: Path, config) -> tuple[dict | None, Stamp | None]:
+    """(the figures of the last build when nothing it read has changed since, else None; the stamp taken to
+    know it, which the build then starts from instead of looking at every input again)."""
     found = read(path)
     if found is None:
-        return None
+        return None, None
     record, figures = found
     now = take(config)
     same = record == (now.code, now.settings, now.output_dir, now.inputs, folder_id(Path(now.output_dir)))
-    return figures if same else None
+    return (figures if same else None), now
