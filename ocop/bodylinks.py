@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from .errors import Problem
 from .markup import root_urls, site_path
+from .parts import per_record
 
 
 def body_link_problems(records, files, base_path: str, root: Path) -> list[Problem]:
@@ -15,7 +16,7 @@ def body_link_problems(records, files, base_path: str, root: Path) -> list[Probl
     def addresses(record) -> tuple:
         return tuple((name, url) for name in ("body_html", "body_en_html") for url in root_urls(getattr(record, name, "")))
 
-    found = map(addresses, records)
+    found = per_record("body-links", records, addresses)  # worked out once per record, kept with it
     problems = []
     for record, urls in zip(records, found):
         for name, url in urls:
