@@ -124,6 +124,9 @@ def test_kiosk_marks_shelf_products_and_labels_show_the_counter_price(shop):
             for label in shelf_labels.find_all("article", class_="label")] == [("mat-ong-rung-huu-lien", "230.000 ₫ / chai 500 ml")]
     rows = {row.find("th").text.strip(): row.find("td").text for row in parse_html(output / "in-nhan/index.html").find_all("tr")[1:]}
     assert rows["Sản phẩm bày bán ở quầy"] == "1" and rows["Tất cả sản phẩm"] == "2"
+    posters = {poster.attrs["data-slug"]: poster.find("p", class_="poster-price").text
+               for poster in parse_html(output / "in-nhan/poster/san-pham/index.html").find_all("article", class_="poster")}
+    assert posters == {"mat-ong-rung-huu-lien": "230.000 ₫ / chai 500 ml", "mat-ong-bac-ha": "250.000 ₫ / chai 500 ml"}
     assert (output / "in-nhan/poster/quay-hang/index.html").is_file()
 
 
