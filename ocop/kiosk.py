@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .pages import paged_jobs
 from .paths import LANGUAGES, PageJob, in_language, localised
 from .search import is_search_file
-from .site import Listing, Site, attract_products
+from .site import Listing, Site, attract_products, shelf_products
 
 PREFIX = "kiosk/"
 SEARCH_TEMPLATE = "kiosk/search.html"
@@ -196,6 +196,6 @@ def worker_files(site: Site, source: str, outputs: Mapping) -> dict[str, bytes]:
     versions = {url: outputs[target].digest for url, target in named if target in outputs}
     index = [(base_path + path, path) for path in sorted(searched)]  # search works offline
     versions.update((url, outputs[path].digest) for url, path in index)
-    shelf = [p for p in site.products if p.slug in site.shelf]
-    order = precache_order(refs, frame_pages(site), product_pages(shelf), product_pages(attract_products(site)), index)
+    order = precache_order(refs, frame_pages(site), product_pages(shelf_products(site)),
+                           product_pages(attract_products(site)), index)
     return service_worker(base_path, source, versions, precache_list(order, outputs))

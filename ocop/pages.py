@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .models import Product
 from .paths import LANGUAGES, REDIRECT, PageJob, in_language
-from .site import Site
+from .site import Site, shelf_products
 
 PER_PAGE = 48  # products on one page of a listing (a multiple of the 2, 3 and 4 columns of the card grid)
 LABELS_PER_SHEET = 8  # shelf labels on one A4 sheet: 2 columns x 4 rows (assets/print.css)
@@ -66,7 +66,7 @@ def print_sets(site: Site) -> list[tuple[str, str, object, tuple[Product, ...]]]
     sets: list[tuple[str, str, object, tuple[Product, ...]]] = []
     if len(site.products) <= LABELS_PER_PAGE:
         sets.append(("all", "san-pham/", None, site.products))
-    shelf = tuple(p for p in site.products if p.slug in site.shelf)
+    shelf = shelf_products(site)
     if shelf:
         sets.append(("shelf", "quay-hang/", None, shelf))
     sets += [(listing.kind, listing.path, listing, listing.products)

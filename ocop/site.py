@@ -160,6 +160,11 @@ def featured_products(products: tuple[Product, ...], today: dt.date) -> tuple[Pr
     return tuple(p for p in products if p.featured and not is_expired(p, today))
 
 
+def shelf_products(site: Site) -> tuple[Product, ...]:
+    """The products on the showroom's shelf (content/showroom.yaml), in catalog order."""
+    return tuple(p for p in site.products if p.slug in site.shelf)
+
+
 def build_site(config: Config, catalog: Catalog, ref: RefData, pictures: dict[str, tuple[Picture, ...]]) -> Site:
     """Sort and group the catalog; drafts are left out."""
     products = by_title([p for p in catalog.products if not p.draft])
