@@ -85,12 +85,10 @@ def print_jobs(site: Site) -> list[PageJob]:
     sets = print_sets(site)
     counts = [(kind, path, listing, len(products)) for kind, path, listing, products in sets]
     only = {"languages": LANGUAGES[:1]}
-    made = [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, "what": "labels", **only}),
-            PageJob("in-nhan/poster/index.html", "print_index.html", {"sets": counts, "what": "posters", **only})]
-    for kind, path, listing, products in sets:
+    made = [PageJob("in-nhan/index.html", "print_index.html", {"sets": counts, **only})]
+    for kind, path, listing, products in sets:  # one page shows a set's labels, or its posters (#ap-phich)
         context = {"listing": listing, "set_kind": kind, "set_path": path, "per_sheet": LABELS_PER_SHEET, **only}
-        made += paged_jobs("in-nhan/" + path, "labels.html", products, context, LABELS_PER_PAGE)
-        made += paged_jobs("in-nhan/poster/" + path, "posters.html", products, context)
+        made += paged_jobs("in-nhan/" + path, "print.html", products, context, LABELS_PER_PAGE)
     return made
 
 

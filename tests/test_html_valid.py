@@ -12,9 +12,9 @@ from tools_support import validate_html
 def test_every_generated_page_is_valid_html(sample_output: Path):
     pages = sorted(sample_output.rglob("*.html"))
     names = {p.relative_to(sample_output).as_posix() for p in pages}
-    # Both languages, the kiosk in both, printable labels and posters (Vietnamese only), traceability pages, 404.
+    # Both languages, the kiosk in both, print sets of labels and posters (Vietnamese only), traceability pages, 404.
     for expected in ("index.html", "en/index.html", "kiosk/index.html", "kiosk/en/index.html", "in-nhan/index.html",
-                     "in-nhan/poster/index.html", "in-nhan/san-pham/index.html", "in-nhan/poster/sao/4-sao/index.html",
+                     "in-nhan/san-pham/index.html", "in-nhan/sao/4-sao/index.html",
                      "truy-xuat/hl-na-ck-2025-0815/index.html", "404.html", "en/404.html",
                      "en/san-pham/na-cai-kinh/index.html", "kiosk/en/san-pham/na-cai-kinh/index.html",
                      # changed by issue 15: statistics (SVG charts), producers (body_en), body links, search

@@ -86,18 +86,18 @@ def test_group_and_kiosk_listings_are_paginated_too(big):
 def test_labels_are_printed_per_listing(big):
     index = parse_html(big / "in-nhan" / "index.html")
     targets = {a.attrs["href"] for a in index.find_all("a")}
-    for path in ("in-nhan/nhom/thuc-pham/", "in-nhan/sao/4-sao/", "in-nhan/poster/nhom/thuc-pham/"):
+    for path in ("in-nhan/nhom/thuc-pham/", "in-nhan/sao/4-sao/", "in-nhan/nhom/thuc-pham/#ap-phich"):
         assert BASE + path in targets
     # past one print page (48), the whole catalog is printed by listing: no set of every product
-    assert not any("in-nhan/san-pham/" in target or "in-nhan/poster/san-pham/" in target for target in targets)
-    assert not (big / "in-nhan/san-pham").exists() and not (big / "in-nhan/poster/san-pham").exists()
+    assert not any("in-nhan/san-pham/" in target for target in targets)
+    assert not (big / "in-nhan/san-pham").exists()
     group = {slug for page in pages_of(big, "nhom/thuc-pham") for slug in card_slugs(page)}
     labels = [a.attrs["data-slug"] for page in pages_of(big, "in-nhan/nhom/thuc-pham")
-              for a in parse_html(page).find_all("article", class_="label")]
+              for a in parse_html(page).find_all("article", class_="print-item")]
     assert sorted(labels) == sorted(group)
     first = parse_html(big / "in-nhan/nhom/thuc-pham/index.html")
-    assert len(first.find_all("article", class_="label")) == 48 and len(first.find_all("section", class_="sheet")) == 6
-    assert all(label.find("input", type="checkbox") for label in first.find_all("article", class_="label"))
+    assert len(first.find_all("article", class_="print-item")) == 48 and len(first.find_all("section", class_="sheet")) == 6
+    assert all(label.find("input", type="checkbox") for label in first.find_all("article", class_="print-item"))
 
 
 def test_no_output_file_is_large(big):
@@ -149,7 +149,7 @@ def test_a_site_over_the_pages_limit_gets_a_warning(make_site, build, monkeypatc
 
 
 PAGED = ["san-pham/trang/2/", "en/nhom/thuc-pham/trang/2/", "kiosk/san-pham/trang/2/", "in-nhan/nhom/thuc-pham/trang/2/",
-         "in-nhan/poster/nhom/thuc-pham/", "in-nhan/", "thong-ke/giay-chung-nhan/"]
+         "in-nhan/", "thong-ke/giay-chung-nhan/"]
 
 
 def test_paginated_and_print_pages_are_valid_html(big):

@@ -114,20 +114,17 @@ def test_kiosk_marks_shelf_products_and_labels_show_the_counter_price(shop):
     cards = parse_html(output / "kiosk/san-pham/index.html").find_all("a", class_="k-card")
     marked = {a.attrs["href"].rstrip("/").rsplit("/", 1)[1] for a in cards if a.find("span", class_="k-card-shelf")}
     assert marked == {"mat-ong-rung-huu-lien"}
-    labels = {label.attrs["data-slug"]: label.find("p", class_="label-price").text
-              for label in parse_html(output / "in-nhan/san-pham/index.html").find_all("article", class_="label")}
+    labels = {label.attrs["data-slug"]: label.find("p", class_="print-price").text
+              for label in parse_html(output / "in-nhan/san-pham/index.html").find_all("article", class_="print-item")}
     assert labels == {"mat-ong-rung-huu-lien": "230.000 ₫ / chai 500 ml", "mat-ong-bac-ha": "250.000 ₫ / chai 500 ml"}
-    # the shelf's own print set: its products only, at the counter price, named on the print index
+    # the shelf's own print set (its labels, and its posters from the same page): its products only, at the
+    # counter price, named on the print index
     shelf_labels = parse_html(output / "in-nhan/quay-hang/index.html")
     assert "Sản phẩm bày bán ở quầy" in shelf_labels.find("h1").text
-    assert [(label.attrs["data-slug"], label.find("p", class_="label-price").text)
-            for label in shelf_labels.find_all("article", class_="label")] == [("mat-ong-rung-huu-lien", "230.000 ₫ / chai 500 ml")]
+    assert [(label.attrs["data-slug"], label.find("p", class_="print-price").text)
+            for label in shelf_labels.find_all("article", class_="print-item")] == [("mat-ong-rung-huu-lien", "230.000 ₫ / chai 500 ml")]
     rows = {row.find("th").text.strip(): row.find("td").text for row in parse_html(output / "in-nhan/index.html").find_all("tr")[1:]}
     assert rows["Sản phẩm bày bán ở quầy"] == "1" and rows["Tất cả sản phẩm"] == "2"
-    posters = {poster.attrs["data-slug"]: poster.find("p", class_="poster-price").text
-               for poster in parse_html(output / "in-nhan/poster/san-pham/index.html").find_all("article", class_="poster")}
-    assert posters == {"mat-ong-rung-huu-lien": "230.000 ₫ / chai 500 ml", "mat-ong-bac-ha": "250.000 ₫ / chai 500 ml"}
-    assert (output / "in-nhan/poster/quay-hang/index.html").is_file()
 
 
 def test_out_of_stock_is_shown_and_cannot_be_added(make_site, build, tmp_path):
@@ -227,8 +224,8 @@ def test_shelf_edits_while_previewing_match_a_clean_build(tmp_path: Path):
             shutil.rmtree(clean)
         Builder().build(config_for(root, clean, None))
         assert read_tree(output) == read_tree(clean), f"step {number}"
-    labels = parse_html(output / "in-nhan/san-pham/index.html").find_all("article", class_="label")
-    assert labels and not any(label.find("p", class_="label-price").text == "110.000 ₫ / hộp 3 kg" for label in labels)
+    labels = parse_html(output / "in-nhan/san-pham/index.html").find_all("article", class_="print-item")
+    assert labels and not any(label.find("p", class_="print-price").text == "110.000 ₫ / hộp 3 kg" for label in labels)
 
 
 def edit_product(content: Path) -> None:

@@ -190,8 +190,7 @@ def test_status_on_every_page_as_of_today(make_site, build, tmp_path, left, stat
     pages = {
         "product": out / "san-pham" / "mat-ong-rung-huu-lien" / "index.html",
         "card": out / "san-pham" / "index.html",
-        "labels": out / "in-nhan" / "san-pham" / "index.html",
-        "poster": out / "in-nhan" / "poster" / "san-pham" / "index.html",
+        "print set": out / "in-nhan" / "san-pham" / "index.html",  # its labels and posters
     }
     for name, path in pages.items():
         doc = parse_html(path)
