@@ -216,8 +216,9 @@ class Builder:
     def _keep_content(self, save: bool) -> None:
         """Save the content cache now (`save`) or with the state, with the pieces (ocop.parts) the records got
         while the other files were made; a one-shot build then lets it go."""
-        if pieces_added():
-            self.cache.note_change()  # type: ignore[union-attr]
+        added = pieces_added()
+        if added:
+            self.cache.note_change(added)  # type: ignore[union-attr]
         if save:
             self.cache.save()  # type: ignore[union-attr]
         if not self.keep_content:

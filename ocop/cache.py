@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 from . import markup
@@ -58,6 +59,14 @@ def _texts(source: Source) -> list[str]:
     return [text for text in texts if text.strip()]
 
 
+SHARDS = 32  # the records are saved in this many files, by key: a build that made a few rewrites a few
+HEAD = "head.pickle"  # the file digests, the extras and the names of the shard files
+
+
+def _shard(key: bytes) -> int:
+    return key[0] % SHARDS
+
+
 def _other_files_key(content_dir: Path) -> bytes:
     """A digest of the names, sizes and times of the content folder's files other than Markdown (the photos a
     record points to): when one changes, records are checked again."""
@@ -85,18 +94,22 @@ class BuildCache:
     def __init__(self, folder: Path | None, jobs: int = 0):
         self.jobs = jobs
         self.folder = folder
-        self._file = folder / f"content-{code_version()}.pickle" if folder else None
+        self._dir = folder / f"content-{code_version()}" if folder else None
         self._digests: dict[str, tuple[bytes, Path]] = {}  # the file's digest and content folder, by path
         self._markdown: dict[bytes, str] = {}
         self._records: dict[bytes, tuple] = {}  # (record, problems, Markdown keys) by what it was made from
         self.extras: dict = {}  # kept for the later steps of a build, saved with the records (search postings)
+        self._shard_files: dict[int, str] = {}  # shard number -> its file, as saved
+        self._shard_keys: dict[int, frozenset] = {}  # shard number -> the keys of its records, as saved
+        self._stored: set[bytes] = set()  # keys of the records made, or given pieces, since the last save
+        self._pieces_on: list = []  # records given pieces (ocop.parts) since the last save
         self._changed = False
-        if self._file is not None:
+        if self._dir is not None:
             try:
-                with open(self._file, "rb") as file:  # read as it is unpickled, never whole in memory
-                    self._digests, self._markdown, self._records, self.extras = pickle.load(file)
+                self._load()
             except Exception:  # missing, unreadable or from another version: start empty
                 self._digests, self._markdown, self._records, self.extras = {}, {}, {}, {}
+                self._shard_files, self._shard_keys = {}, {}
         self._used_digests: dict[str, tuple[bytes, Path]] = {}
         self._used_records: dict[bytes, tuple] = {}
         self._seen: list[bytes] = []  # the Markdown texts this build's records were made from
@@ -184,6 +197,17 @@ class BuildCache:
         self._seen.extend(hit[2])
         return key, (hit[0], list(hit[1]))
 
+    def _load(self) -> None:
+        """Read the saved cache: its head, then every shard it names (each read as it is unpickled)."""
+        with open(self._dir / HEAD, "rb") as file:  # type: ignore[operator]
+            self._digests, self.extras, self._shard_files = pickle.load(file)
+        for number, name in self._shard_files.items():
+            with open(self._dir / name, "rb") as file:  # type: ignore[operator]
+                records, markdown = pickle.load(file)
+            self._records.update(records)
+            self._markdown.update(markdown)
+            self._shard_keys[number] = frozenset(records)
+
     def store(self, key: bytes, make) -> tuple[object, list]:
         """Make a record with `make()` -> (record, problems) and keep it under `key`."""
         mark = len(self._seen)
@@ -191,30 +215,61 @@ class BuildCache:
         record, problems = make()
         if not self._moved:  # else made from newer bytes than its key says: used by this build only
             self._used_records[key] = (record, tuple(problems), tuple(self._seen[mark:]))
+            self._stored.add(key)
             self._changed = True
         return record, list(problems)
 
-    def note_change(self) -> None:
-        """Save the cache next time: its records gained something kept with them (ocop.parts.per_record)."""
+    def note_change(self, records: list) -> None:
+        """Save these records again next time: they gained something kept with them (ocop.parts.per_record)."""
+        self._pieces_on.extend(records)
         self._changed = True
 
     def save(self) -> None:
-        """Write what this build used, atomically, when anything new was made; stop caching Markdown."""
+        """Write what this build used, when anything new was made; stop caching Markdown. The records go in
+        SHARDS files by key, each with the Markdown it was made from; only the shards that changed are written
+        again, under new names, and the head that names them is replaced last (atomically)."""
         markup.remember_rendered(None)
-        if self._file is None or not (self._changed or len(self._markdown) != self._size):
+        if self._dir is None or not (self._changed or len(self._markdown) != self._size):
             return
         self.done_reading()
-        used_markdown = {key: self._markdown[key] for key in sorted(set(self._seen)) if key in self._markdown}
+        shards: dict[int, dict[bytes, tuple]] = {}
+        for key, entry in self._used_records.items():
+            shards.setdefault(_shard(key), {})[key] = entry
+        given = {id(record) for record in self._pieces_on}
+        files = {}
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            temp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
-            with open(temp, "wb") as file:  # written as it is made, never whole in memory
-                pickle.dump((self._used_digests, used_markdown, self._used_records, self.extras), file,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self._file)
-            self._changed, self._size = False, len(self._markdown)
-            for old in self._file.parent.glob("content-*.pickle"):  # left by other versions of the code
-                if old != self._file:
-                    old.unlink(missing_ok=True)
+            self._dir.mkdir(parents=True, exist_ok=True)
+            for number, records in sorted(shards.items()):
+                name = self._shard_files.get(number)
+                if name is not None and self._shard_keys.get(number) == records.keys() and not any(
+                        key in self._stored or id(entry[0]) in given for key, entry in records.items()):
+                    files[number] = name  # the same records as saved, none given anything new
+                    continue
+                markdown = {k: self._markdown[k] for entry in records.values() for k in entry[2] if k in self._markdown}
+                files[number] = name = f"r{number:02d}-{os.urandom(6).hex()}.pickle"
+                with open(self._dir / name, "wb") as file:  # written as it is made, never whole in memory
+                    pickle.dump((records, markdown), file, protocol=pickle.HIGHEST_PROTOCOL)
+            temp = self._dir / f".{HEAD}.{os.getpid()}.tmp"
+            with open(temp, "wb") as file:
+                pickle.dump((self._used_digests, self.extras, files), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self._dir / HEAD)
         except OSError:
-            pass  # a read-only or full cache only makes the next build slower
+            return  # a read-only or full cache only makes the next build slower
+        self._shard_files, self._shard_keys = files, {n: frozenset(shards[n]) for n in files}
+        self._stored.clear()
+        self._pieces_on.clear()
+        self._changed, self._size = False, len(self._markdown)
+        _remove_unused(self._dir, set(files.values()) | {HEAD})
+
+
+def _remove_unused(folder: Path, names: set[str]) -> None:
+    """Remove the shard files the head no longer names, and the caches of other versions of the code."""
+    for old in folder.iterdir():
+        if old.name not in names:
+            old.unlink(missing_ok=True)
+    for old in folder.parent.glob("content-*"):
+        if old != folder:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

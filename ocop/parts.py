@@ -39,7 +39,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 _pieces: dict[Hashable, tuple[Hashable, dict]] = {}  # kind -> (given, {record: its piece}) of its last call
 _remember = [True]  # whether per_record keeps its pieces for a next build of this process
-_added = [False]  # whether per_record kept a new piece on a record since pieces_added() was last called
+_added: list = []  # the records per_record kept a new piece on since pieces_added() was last called
 
 
 def remember_pieces(on: bool) -> None:
@@ -77,7 +77,7 @@ def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], giv
             except TypeError:  # a record with an unhashable field: never kept by value
                 piece = make(record)
             kept[kind] = (mark, piece)
-            _added[0] = True
+            _added.append(record)
         if remember:
             try:
                 now[record] = piece
@@ -89,9 +89,10 @@ def per_record(kind: Hashable, records: Sequence[T], make: Callable[[T], R], giv
     return out
 
 
-def pieces_added() -> bool:
-    """Whether per_record kept a new piece on a record since the last call (the content cache is then saved)."""
-    added, _added[0] = _added[0], False
+def pieces_added() -> list:
+    """The records per_record kept a new piece on since the last call (the content cache saves them again)."""
+    added = list(_added)
+    _added.clear()
     return added
 
 

@@ -317,6 +317,32 @@ def test_a_new_build_takes_the_unchanged_products_search_words_and_open_data_fro
     assert read_tree(tmp_path / "out") == read_tree(tmp_path / "clean")
 
 
+def test_the_content_cache_rewrites_only_the_shards_an_edit_touched_and_survives_a_broken_one(tmp_path: Path):
+    """The content cache keeps its records in shards (ocop.cache.SHARDS): a one-product edit writes the shard of
+    that product again and leaves the others as they were; a shard that cannot be read makes the next build
+    read every file again, and the output is still the bytes of a clean build."""
+    root = project_copy(tmp_path)
+    config = config_for(root, tmp_path / "out", tmp_path / "cache")
+    Builder(keep_content=False).build(config)
+    [folder] = (tmp_path / "cache").glob("content-*")
+    before = {p.name: p.read_bytes() for p in folder.glob("r*.pickle")}
+    assert len(before) > 5
+    edit(root / "content/products/na-yen-son/index.md", "Na Yên Sơn là", "Na **Yên Sơn** là")
+    Builder(keep_content=False).build(config)
+    after = {p.name: p.read_bytes() for p in folder.glob("r*.pickle")}
+    kept = before.keys() & after.keys()
+    # the edited product's record has a new key: the shard it leaves and the one it joins are written again
+    assert 1 <= len(after.keys() - kept) <= 2 and len(before.keys() - kept) <= 2 and len(kept) >= len(before) - 2
+    assert all(before[name] == after[name] for name in kept)
+
+    next(iter(sorted(folder.glob("r*.pickle")))).write_bytes(b"broken")
+    edit(root / "content/products/na-yen-son/index.md", "Na **Yên Sơn** là", "Na Yên Sơn là")
+    Builder(keep_content=False).build(config)
+    Builder().build(config_for(root, tmp_path / "clean", None))
+    assert read_tree(tmp_path / "out") == read_tree(tmp_path / "clean")
+    assert all(p.read_bytes() != b"broken" for p in folder.glob("r*.pickle"))
+
+
 def test_a_template_error_names_the_file_and_line_where_it_is_and_keeps_the_output(tmp_path: Path):
     """A mistake inside a macro is reported at the macro's own file and line (not the page's template), and the
     last good output stays as it was."""

@@ -28,7 +28,7 @@ def test_parallel_and_cached_builds_give_the_same_bytes(tmp_path, build):
     cold = tmp_path / "cold"
     assert build(content, "--jobs", "2", "--cache", str(cache), output=cold)[0] == 0
     assert tree_digest(cold) == expected
-    assert list(cache.glob("content-*.pickle")) and list((cache / "state").glob("*.pickle"))
+    assert list(cache.glob("content-*/head.pickle")) and list((cache / "state").glob("*.pickle"))
 
     warm = tmp_path / "warm"
     assert build(content, "--jobs", "2", "--cache", str(cache), output=warm)[0] == 0
